@@ -96,8 +96,11 @@ public final class SubscriptionTrie<V> {
     private int size;
     /** Changes made; a match checks it after each visit so a meddling visitor is caught. */
     private int modCount;
-    /** Frontier buffers kept for the next match; null while a match is using them. */
-    private Walk<V> spareWalk = new Walk<>();
+    /**
+     * Frontier buffers kept for the next match; null before the first match (a session's small
+     * trie may never match) and while a match is using them (a nested match makes its own).
+     */
+    private Walk<V> spareWalk;
 
     /**
      * Adds {@code value} under {@code filter}. Returns false, changing nothing, when that pair is
@@ -157,7 +160,8 @@ public final class SubscriptionTrie<V> {
      */
     public void match(String topic, BiConsumer<? super String, ? super V> visitor) {
         Objects.requireNonNull(visitor, "visitor");
-        Walk<V> walk = spareWalk != null ? spareWalk : new Walk<>(); // a new one if re-entered
+        if (size == 0) return;
+        Walk<V> walk = spareWalk != null ? spareWalk : new Walk<>();
         spareWalk = null;
         try {
             walk(topic, visitor, walk);
