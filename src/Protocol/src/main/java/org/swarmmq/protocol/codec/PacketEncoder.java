@@ -4,6 +4,7 @@ import static org.swarmmq.protocol.codec.WireWriter.*;
 
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.util.List;
 import org.swarmmq.protocol.packets.Auth;
 import org.swarmmq.protocol.packets.ConnAck;
@@ -56,17 +57,19 @@ public final class PacketEncoder {
 
     /**
      * Writes exactly {@link #encodedSize} bytes at {@code out}'s position and advances it. Throws
-     * BufferOverflowException, having written nothing, when they do not fit.
+     * BufferOverflowException (or ReadOnlyBufferException), having written nothing, when they do
+     * not fit.
      */
     public static void encode(Packet p, ProtocolVersion v, ByteBuffer out) {
         int remainingLength = remainingLength(p, v);
         int size = 1 + variableByteIntegerSize(remainingLength) + remainingLength;
+        if (out.isReadOnly()) throw new ReadOnlyBufferException();
         if (out.remaining() < size) throw new BufferOverflowException();
         if (out.hasArray()) {
             write(p, v, remainingLength, out.array(), out.arrayOffset() + out.position(), size);
             out.position(out.position() + size);
         } else {
-            // A direct (or read-only) buffer has no array to write into: the one case with a copy.
+            // A direct buffer has no array to write into: the one case with an intermediate copy.
             byte[] bytes = new byte[size];
             write(p, v, remainingLength, bytes, 0, size);
             out.put(bytes);
