@@ -78,7 +78,6 @@ public final class Frame {
     @Override
     public String toString() {
         PacketType t = type();
-        return "Frame[" + (t == null ? "type 0" : t) + String.format(" flags %4s", Integer.toBinaryString(flags())).replace(' ', '0')
-                + ", " + body.length + " bytes]";
+        return "Frame[" + (t == null ? "type 0" : t) + " flags " + PacketDecoder.bits(flags()) + ", " + body.length + " bytes]";
     }
 }

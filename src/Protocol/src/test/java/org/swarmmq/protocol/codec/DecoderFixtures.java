@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.function.Executable;
@@ -50,8 +51,14 @@ final class DecoderFixtures {
         return PacketDecoder.decode(frame(hexBytes), version);
     }
 
-    static void assertRejected(ReasonCode expected, String hexBytes, ProtocolVersion version) {
-        assertRejected(expected, () -> decode(hexBytes, version));
+    /**
+     * Decoding fails with {@code expected}, and for the intended reason: the message (which names
+     * the rule) contains {@code because}. Without that a packet built wrong could be rejected by
+     * some other check and the test would pass with its own rule unchecked.
+     */
+    static void assertRejected(ReasonCode expected, String because, String hexBytes, ProtocolVersion version) {
+        ProtocolException e = assertRejected(expected, () -> decode(hexBytes, version));
+        assertTrue(e.getMessage().contains(because), "rejected for another reason: " + e.getMessage());
     }
 
     static ProtocolException assertRejected(ReasonCode expected, Executable action) {
