@@ -27,7 +27,7 @@ class FramingAndUtf8PropertiesTest {
     @Provide
     Arbitrary<Frame> frames() {
         Arbitrary<Integer> firstByte = Arbitraries.integers().between(0x10, 0xFF);
-        Arbitrary<byte[]> body = Arbitraries.bytes().array(byte[].class).ofMaxSize(20_000);
+        Arbitrary<byte[]> body = Arbitraries.bytes().array(byte[].class).ofMaxSize(3_000);
         return Combinators.combine(firstByte, body).as(Frame::new);
     }
 
