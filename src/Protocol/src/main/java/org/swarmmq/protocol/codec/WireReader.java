@@ -25,14 +25,6 @@ final class WireReader {
         this(body, 0, body.length);
     }
 
-    int position() {
-        return pos;
-    }
-
-    int remaining() {
-        return limit - pos;
-    }
-
     boolean hasRemaining() {
         return pos < limit;
     }
