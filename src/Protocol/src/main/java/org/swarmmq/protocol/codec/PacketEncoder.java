@@ -137,6 +137,9 @@ public final class PacketEncoder {
     }
 
     private static int publishRemainingLength(Publish p, ProtocolVersion v) {
+        if (p.qos() > 0 && p.packetId() == 0) { // a session forgot to assign one [MQTT-2.3.1-1]
+            throw new IllegalArgumentException("PUBLISH at QoS " + p.qos() + " without a packet identifier");
+        }
         return stringSize(p.topic())
                 + (p.qos() > 0 ? 2 : 0) // Packet Identifier only at QoS 1 and 2 [MQTT-2.2.1-2]
                 + (v.isV5() ? propertiesSize(p.properties(), PacketType.PUBLISH, false) : 0)

@@ -4,7 +4,7 @@ import java.util.Objects;
 import org.swarmmq.protocol.Bytes;
 
 /**
- * PUBLISH (3.3). {@code packetId} is 0 for QoS 0 and 1..65535 otherwise. With MQTT 5 the topic
+ * PUBLISH (3.3). {@code packetId} is 0 for QoS 0 and 1..65535 on the wire otherwise. With MQTT 5 the topic
  * may be empty when a Topic Alias property stands for it.
  */
 public record Publish(
@@ -21,7 +21,9 @@ public record Publish(
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(properties, "properties");
         checkQos(qos);
-        if (qos == 0 ? packetId != 0 : packetId < 1 || packetId > 0xFFFF) {
+        // At QoS 1/2 an id of 0 means "not assigned yet" (a session assigns it when it sends);
+        // the encoder refuses to write it [MQTT-2.3.1-1].
+        if (qos == 0 ? packetId != 0 : packetId < 0 || packetId > 0xFFFF) {
             throw new IllegalArgumentException("packetId " + packetId + " at QoS " + qos);
         }
         if (dup && qos == 0) throw new IllegalArgumentException("DUP at QoS 0"); // [MQTT-3.3.1-2]
