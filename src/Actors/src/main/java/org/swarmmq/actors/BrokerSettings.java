@@ -1,0 +1,32 @@
+package org.swarmmq.actors;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/**
+ * The broker's settings, read from the {@code swarmmq} block of the configuration (reference.conf
+ * gives the defaults; the node maps command-line flags and environment variables onto it).
+ */
+public record BrokerSettings(
+        String bind,
+        int port,
+        int maxPacketSize,
+        Duration connectTimeout,
+        int maxInflight,
+        int maxQueued,
+        int outboundBufferPackets,
+        boolean verbose) {
+
+    public static BrokerSettings from(Config root) {
+        Config c = root.getConfig("swarmmq");
+        return new BrokerSettings(
+                c.getString("bind"),
+                c.getInt("port"),
+                (int) Math.min(c.getBytes("max-packet-size"), Integer.MAX_VALUE),
+                c.getDuration("connect-timeout"),
+                c.getInt("max-inflight-messages"),
+                c.getInt("max-queued-messages"),
+                c.getInt("outbound-buffer-packets"),
+                c.getBoolean("verbose"));
+    }
+}

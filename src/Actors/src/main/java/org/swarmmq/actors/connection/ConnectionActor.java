@@ -1,0 +1,385 @@
+package org.swarmmq.actors.connection;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.util.ByteString;
+import org.swarmmq.actors.BrokerSettings;
+import org.swarmmq.actors.Message;
+import org.swarmmq.actors.connection.ConnectionProtocol.*;
+import org.swarmmq.actors.session.SessionEntity;
+import org.swarmmq.actors.session.SessionProtocol;
+import org.swarmmq.actors.topic.Router;
+import org.swarmmq.actors.topic.TopicProtocol;
+import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.codec.PacketEncoder;
+import org.swarmmq.protocol.packets.*;
+
+/**
+ * One per TCP connection. It runs the rules of a network connection (CONNECT first, keep alive,
+ * inbound QoS acknowledgements in order, the will) and carries out what they ask: packets to the
+ * client, messages to the session and the topics, and closing. Inbound packets arrive one at a
+ * time (each acknowledged to the stream); outbound packets leave in batches, one batch in flight
+ * to the socket at a time, so a slow reader backs up into a bounded buffer here.
+ */
+public final class ConnectionActor extends AbstractBehavior<Command> {
+    private record KeepAliveCheck() implements Command {
+    }
+
+    private record ConnectTimedOut() implements Command {
+    }
+
+    private record RoutedAck(long correlationId) implements Command {
+    }
+
+    /** Sent to ourselves by the listener with the outbound source's ref, before anything else. */
+    record OutboundAttached(ActorRef<Object> out) implements Command {
+    }
+
+    /** Completion element for the outbound source. */
+    static final Object END_OF_OUTPUT = new Object();
+
+    private static final class PendingAck {
+        final Packet ack;
+        boolean ready;
+
+        PendingAck(Packet ack, boolean ready) {
+            this.ack = ack;
+            this.ready = ready;
+        }
+    }
+
+    private final BrokerSettings settings;
+    private final TimerScheduler<Command> timers;
+    private final ClusterSharding sharding;
+    private final Router router;
+    private final String remote;
+    private final ActorRef<TopicProtocol.Routed> routedAdapter;
+    private ActorRef<Object> out;
+    private ActorRef<Ack> inboundAck;
+
+    private ProtocolVersion version;
+    private String clientId;
+    private EntityRef<SessionProtocol.Command> session;
+    private Will will;
+    private boolean connected;
+    private boolean closing;
+    private long keepAliveNanos;
+    private long lastReceived = System.nanoTime();
+
+    private final ArrayDeque<Packet> outbound = new ArrayDeque<>();
+    private boolean outboundReady = true;
+    private long droppedQos0;
+    private final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>();
+    private final Map<Long, PendingAck> awaitingRoute = new HashMap<>();
+    private long nextCorrelation;
+    /** QoS 2 packet ids received and not yet released by PUBREL [MQTT-4.3.3-9]. */
+    private final Set<Integer> inboundQos2 = new HashSet<>();
+
+    private ConnectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, BrokerSettings settings,
+                            Router router, String remote) {
+        super(ctx);
+        this.settings = settings;
+        this.timers = timers;
+        this.sharding = ClusterSharding.get(ctx.getSystem());
+        this.router = router;
+        this.remote = remote;
+        this.routedAdapter = ctx.messageAdapter(TopicProtocol.Routed.class, r -> new RoutedAck(r.correlationId()));
+        timers.startSingleTimer(new ConnectTimedOut(), settings.connectTimeout());
+    }
+
+    public static Behavior<Command> create(BrokerSettings settings, Router router, String remote) {
+        return Behaviors.withStash(10_000, stash -> Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                Behaviors.receive(Command.class)
+                        .onMessage(OutboundAttached.class, m -> {
+                            ConnectionActor actor = new ConnectionActor(ctx, timers, settings, router, remote);
+                            actor.out = m.out();
+                            return stash.unstashAll(actor);
+                        })
+                        .onAnyMessage(m -> {
+                            stash.stash(m);
+                            return Behaviors.same();
+                        })
+                        .build())));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(StreamStarted.class, m -> {
+                    inboundAck = m.ackTo();
+                    inboundAck.tell(Ack.INSTANCE);
+                    return this;
+                })
+                .onMessage(Received.class, this::onReceived)
+                .onMessage(StreamEnded.class, m -> onStreamEnd("connection closed by client"))
+                .onMessage(StreamFailed.class, m -> onStreamEnd("socket error: " + m.cause().getMessage()))
+                .onMessage(OutboundReady.class, m -> {
+                    outboundReady = true;
+                    flush();
+                    return this;
+                })
+                .onMessage(Attached.class, this::onAttached)
+                .onMessage(Send.class, m -> {
+                    for (Packet p : m.packets()) enqueue(p);
+                    flush();
+                    return this;
+                })
+                .onMessage(Close.class, m -> {
+                    // Taken over: the session lives on, so no will and no detach [MQTT-3.1.4-3].
+                    session = null;
+                    return close(m.reason(), false, "session taken over by another connection");
+                })
+                .onMessage(RoutedAck.class, m -> {
+                    PendingAck a = awaitingRoute.remove(m.correlationId());
+                    if (a != null) a.ready = true;
+                    flushAcks();
+                    return this;
+                })
+                .onMessage(KeepAliveCheck.class, m -> {
+                    // [MQTT-3.1.2-24] no packet within one and a half keep alive periods
+                    if (System.nanoTime() - lastReceived > keepAliveNanos * 3 / 2) {
+                        return close(ReasonCode.KEEP_ALIVE_TIMEOUT, true, "keep alive expired");
+                    }
+                    return this;
+                })
+                .onMessage(ConnectTimedOut.class, m -> version == null
+                        ? close(null, false, "no CONNECT within " + settings.connectTimeout().toSeconds() + " s")
+                        : this)
+                .build();
+    }
+
+    private Behavior<Command> onReceived(Received r) {
+        if (closing) return this;
+        lastReceived = System.nanoTime();
+        Object element = r.element();
+        if (element instanceof Violation v) return onViolation(v.error());
+        Packet p = (Packet) element;
+        if (settings.verbose()) getContext().getLog().info(PacketLog.received(p, clientId == null ? remote : clientId));
+        Behavior<Command> next = connected || clientId != null ? onPacket(p) : onFirstPacket(p);
+        if (!closing && connected) inboundAck.tell(Ack.INSTANCE); // until CONNACK, hold the next packet back
+        return next;
+    }
+
+    private Behavior<Command> onViolation(ProtocolException e) {
+        String why = "malformed packet: " + e.getMessage();
+        if (!connected && e.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+            // [MQTT-3.1.2-2] answer an unknown protocol level with CONNACK 0x01 (3.1.1 form), then close
+            version = ProtocolVersion.V3_1_1;
+            enqueue(ConnAck.refused(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION));
+            return close(null, false, why);
+        }
+        return close(e.reasonCode(), true, why);
+    }
+
+    private Behavior<Command> onFirstPacket(Packet p) {
+        if (!(p instanceof Connect c)) {
+            return close(null, false, "first packet was " + p.type() + ", not CONNECT [MQTT-3.1.0-1]");
+        }
+        version = c.version();
+        timers.cancel(ConnectTimedOut.class);
+        String id = c.clientId();
+        Properties connackProps = Properties.EMPTY;
+        if (id.isEmpty()) {
+            // [MQTT-3.1.3-8] an empty id needs clean session in 3.1.1; 3.1 requires an id
+            if ((!c.cleanStart() && !version.isV5()) || version == ProtocolVersion.V3_1) {
+                enqueue(ConnAck.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID));
+                return close(null, false, "empty client id without clean session");
+            }
+            id = "auto-" + UUID.randomUUID();
+            if (version.isV5()) connackProps = connackProps.with(PropertyId.ASSIGNED_CLIENT_IDENTIFIER, id);
+        } else if (version == ProtocolVersion.V3_1 && id.length() > 23) {
+            enqueue(ConnAck.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID)); // 3.1: 1 to 23 characters
+            return close(null, false, "MQTT 3.1 client id longer than 23 characters");
+        }
+        clientId = id;
+        pendingConnackProperties = connackProps;
+        will = c.will();
+        if (c.keepAlive() > 0) {
+            keepAliveNanos = Duration.ofSeconds(c.keepAlive()).toNanos();
+            timers.startTimerWithFixedDelay(new KeepAliveCheck(), Duration.ofMillis(Math.max(250, c.keepAlive() * 250L)));
+        }
+        boolean persistent = version.isV5()
+                ? c.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0) > 0
+                : !c.cleanStart();
+        int receiveMaximum = c.properties().intValue(PropertyId.RECEIVE_MAXIMUM, 65_535);
+        session = sharding.entityRefFor(SessionEntity.TYPE_KEY, clientId);
+        session.tell(new SessionProtocol.Attach(getContext().getSelf(), version, c.cleanStart(), persistent, receiveMaximum));
+        return this;
+    }
+
+    private Properties pendingConnackProperties = Properties.EMPTY;
+
+    private Behavior<Command> onAttached(Attached a) {
+        if (closing || connected) return this;
+        connected = true;
+        enqueue(new ConnAck(a.sessionPresent(), ReasonCode.SUCCESS, pendingConnackProperties));
+        flush();
+        inboundAck.tell(Ack.INSTANCE);
+        return this;
+    }
+
+    private Behavior<Command> onPacket(Packet p) {
+        if (!connected) return this; // cannot happen: we hold packets back until CONNACK
+        switch (p.type()) {
+            case PUBLISH -> {
+                return onPublish((Publish) p);
+            }
+            case PUBREL -> {
+                inboundQos2.remove(((PubRel) p).packetId());
+                pendingAcks.add(new PendingAck(new PubComp(((PubRel) p).packetId()), true)); // [MQTT-4.3.3-11]
+                flushAcks();
+            }
+            case PUBACK, PUBREC, PUBCOMP -> session.tell(new SessionProtocol.Acknowledge(getContext().getSelf(), p));
+            case SUBSCRIBE -> session.tell(new SessionProtocol.SubscribeRequest(getContext().getSelf(), (Subscribe) p));
+            case UNSUBSCRIBE -> session.tell(new SessionProtocol.UnsubscribeRequest(getContext().getSelf(), (Unsubscribe) p));
+            case PINGREQ -> {
+                enqueue(PingResp.INSTANCE); // [MQTT-3.12.4-1]
+                flush();
+            }
+            case DISCONNECT -> {
+                Disconnect d = (Disconnect) p;
+                // [MQTT-3.14.4-3] a normal DISCONNECT discards the will; 0x04 asks for it
+                boolean withWill = d.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
+                return close(null, withWill, "client disconnected");
+            }
+            case CONNECT -> {
+                return close(ReasonCode.PROTOCOL_ERROR, true, "second CONNECT [MQTT-3.1.0-2]");
+            }
+            default -> {
+                return close(ReasonCode.PROTOCOL_ERROR, true, p.type() + " is not a packet a client sends");
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> onPublish(Publish p) {
+        if (p.properties().has(PropertyId.TOPIC_ALIAS)) {
+            // We advertise Topic Alias Maximum 0 (the default) [MQTT-3.3.2-9]
+            return close(ReasonCode.TOPIC_ALIAS_INVALID, true, "topic alias sent, none allowed");
+        }
+        Message m = Message.of(p, clientId, System.currentTimeMillis());
+        switch (p.qos()) {
+            case 0 -> router.route(m, null, 0);
+            case 1 -> ackAfterRouting(m, new PubAck(p.packetId()));
+            default -> {
+                if (inboundQos2.add(p.packetId())) {
+                    ackAfterRouting(m, new PubRec(p.packetId()));
+                } else {
+                    // a re-sent PUBLISH before PUBREL: acknowledge again, deliver once [MQTT-4.3.3-10]
+                    pendingAcks.add(new PendingAck(new PubRec(p.packetId()), true));
+                    flushAcks();
+                }
+            }
+        }
+        return this;
+    }
+
+    /** The ack goes out once the message is routed, in the order the PUBLISHes came [MQTT-4.6.0-2]. */
+    private void ackAfterRouting(Message m, Packet ack) {
+        long id = ++nextCorrelation;
+        PendingAck pending = new PendingAck(ack, false);
+        pendingAcks.add(pending);
+        awaitingRoute.put(id, pending);
+        router.route(m, routedAdapter, id);
+    }
+
+    private void flushAcks() {
+        while (!pendingAcks.isEmpty() && pendingAcks.peek().ready) enqueue(pendingAcks.poll().ack);
+        flush();
+    }
+
+    private void enqueue(Packet p) {
+        if (p instanceof Publish pub && pub.qos() == 0 && outbound.size() >= settings.outboundBufferPackets()) {
+            // A slow reader: QoS 0 is dropped rather than buffered without bound.
+            if (droppedQos0++ % 1000 == 0) {
+                getContext().getLog().warn("Client {} too slow: dropped {} QoS 0 messages so far", clientId, droppedQos0);
+            }
+            return;
+        }
+        outbound.add(p);
+    }
+
+    /** Encodes everything waiting into one write, if the socket took the previous one. */
+    private void flush() {
+        if (!outboundReady || outbound.isEmpty() || out == null) return;
+        int size = 0;
+        for (Packet p : outbound) size += PacketEncoder.encodedSize(p, version);
+        byte[] bytes = new byte[size];
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+        for (Packet p : outbound) {
+            if (settings.verbose()) getContext().getLog().info(PacketLog.sending(p, clientId == null ? remote : clientId));
+            PacketEncoder.encode(p, version, buf);
+        }
+        outbound.clear();
+        outboundReady = false;
+        out.tell(ByteString.fromArrayUnsafe(bytes));
+    }
+
+    /**
+     * Ends the connection: logs why, publishes the will if the loss was abnormal, answers an MQTT 5
+     * client with DISCONNECT and a reason code when one applies, and lets the output drain.
+     */
+    private Behavior<Command> close(ReasonCode reason, boolean publishWill, String why) {
+        if (closing) return this;
+        closing = true;
+        getContext().getLog().info("Client {} ({}) closed: {}", clientId == null ? "<unknown>" : clientId, remote, why);
+        if (publishWill && will != null) publishWill();
+        will = null;
+        if (reason != null && version != null && version.isV5() && connected) {
+            enqueue(Disconnect.of(reason)); // [MQTT-4.13.2-1] server DISCONNECT before closing (5.0)
+        }
+        flush();
+        if (session != null) session.tell(new SessionProtocol.Detach(getContext().getSelf()));
+        session = null;
+        timers.cancelAll();
+        if (out != null) {
+            if (outboundReady || outbound.isEmpty()) out.tell(END_OF_OUTPUT);
+            else outbound.clear();
+        }
+        // Give the socket a moment to drain what is queued; the stream's end stops us.
+        timers.startSingleTimer(new ConnectTimedOut(), Duration.ofSeconds(5));
+        return Behaviors.receive(Command.class)
+                .onMessage(OutboundReady.class, m -> {
+                    out.tell(END_OF_OUTPUT);
+                    return Behaviors.same();
+                })
+                .onMessage(StreamEnded.class, m -> Behaviors.stopped())
+                .onMessage(StreamFailed.class, m -> Behaviors.stopped())
+                .onMessage(ConnectTimedOut.class, m -> Behaviors.stopped())
+                .onMessage(Received.class, m -> Behaviors.same())
+                .onAnyMessage(m -> Behaviors.same())
+                .build();
+    }
+
+    private void publishWill() {
+        Will w = will;
+        router.route(new Message(w.topic(), w.payload(), w.qos(), w.retain(), w.properties(), clientId,
+                System.currentTimeMillis()), null, 0);
+    }
+
+    private Behavior<Command> onStreamEnd(String why) {
+        if (closing) return Behaviors.stopped();
+        close(null, true, why); // an abnormal loss: the will goes out [MQTT-3.1.2-8]
+        return Behaviors.stopped();
+    }
+
+    static List<Packet> none() {
+        return new ArrayList<>();
+    }
+}

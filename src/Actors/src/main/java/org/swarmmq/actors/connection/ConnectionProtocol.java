@@ -1,0 +1,55 @@
+package org.swarmmq.actors.connection;
+
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.swarmmq.actors.CborSerializable;
+import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.ReasonCode;
+
+/** Every message the connection actor accepts: from its stream, its session, and its timers. */
+public final class ConnectionProtocol {
+    private ConnectionProtocol() {
+    }
+
+    public interface Command extends CborSerializable {
+    }
+
+    // From the session (may come from another node).
+
+    /** The session accepted the connection; CONNACK may go out. */
+    public record Attached(boolean sessionPresent) implements Command {
+    }
+
+    /** Packets for the client, in order. */
+    public record Send(List<Packet> packets) implements Command {
+    }
+
+    /** Another connection took the session over [MQTT-3.1.4-2], or the server closes it. */
+    public record Close(ReasonCode reason) implements Command {
+    }
+
+    // From the inbound stream (local only).
+
+    record StreamStarted(ActorRef<Ack> ackTo) implements Command {
+    }
+
+    record Received(Object element, ActorRef<Ack> ackTo) implements Command {
+    }
+
+    record StreamEnded() implements Command {
+    }
+
+    record StreamFailed(Throwable cause) implements Command {
+    }
+
+    /** Demand signal for the inbound sink, and from the outbound source. */
+    public enum Ack { INSTANCE }
+
+    record OutboundReady() implements Command {
+    }
+
+    /** What the decode stage emits besides packets: the first rule a client broke. */
+    public record Violation(ProtocolException error) {
+    }
+}

@@ -1,0 +1,51 @@
+package org.swarmmq.actors.connection;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.util.ByteString;
+import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.codec.Frame;
+import org.swarmmq.protocol.codec.FrameReader;
+import org.swarmmq.protocol.codec.PacketDecoder;
+import org.swarmmq.protocol.packets.Connect;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.ProtocolVersion;
+
+/**
+ * The codec stage of a connection: bytes in, packets out, with the protocol library doing all the
+ * work. The protocol version is learnt from the CONNECT and used for every later packet. The first
+ * broken rule becomes a {@link ConnectionProtocol.Violation} element, after which the stage emits
+ * nothing more: the connection actor answers and closes.
+ */
+public final class DecodeStage {
+    private DecodeStage() {
+    }
+
+    public static Flow<ByteString, Object, NotUsed> flow(int maxPacketSize) {
+        return Flow.of(ByteString.class).statefulMapConcat(() -> {
+            FrameReader reader = new FrameReader(maxPacketSize);
+            ProtocolVersion[] version = {null};
+            boolean[] broken = {false};
+            return bytes -> {
+                if (broken[0]) return List.of();
+                List<Object> out = new ArrayList<>(2);
+                try {
+                    for (ByteBuffer b : bytes.getByteBuffers()) reader.feed(b);
+                    Frame frame;
+                    while ((frame = reader.next()) != null) {
+                        Packet p = PacketDecoder.decode(frame, version[0]);
+                        if (p instanceof Connect c && version[0] == null) version[0] = c.version();
+                        out.add(p);
+                    }
+                } catch (ProtocolException e) {
+                    broken[0] = true;
+                    out.add(new ConnectionProtocol.Violation(e));
+                }
+                return out;
+            };
+        });
+    }
+}

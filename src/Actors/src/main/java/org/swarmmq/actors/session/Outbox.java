@@ -1,0 +1,139 @@
+package org.swarmmq.actors.session;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.PubRel;
+import org.swarmmq.protocol.packets.Publish;
+
+/**
+ * The outbound half of a session, pure: QoS 1 and 2 messages in flight (at most
+ * {@code maxInflight}, the client's Receive Maximum or our own limit), the bounded queue behind
+ * them, and packet identifiers that are never reused while in flight [MQTT-2.3.1-2]. Every method
+ * returns the packets to send now; the session actor carries them to the connection.
+ */
+public final class Outbox {
+    /** Sent, awaiting PUBACK (QoS 1) or PUBREC (QoS 2); value is the PUBLISH as sent. */
+    private final Map<Integer, Publish> awaitingAck = new LinkedHashMap<>();
+    /** PUBREL sent, awaiting PUBCOMP. */
+    private final Map<Integer, PubRel> awaitingComp = new LinkedHashMap<>();
+    private final ArrayDeque<Publish> queue = new ArrayDeque<>();
+    private final int maxQueued;
+    private int maxInflight;
+    private int nextId = 1;
+    private long dropped;
+
+    public Outbox(int maxInflight, int maxQueued) {
+        this.maxInflight = maxInflight;
+        this.maxQueued = maxQueued;
+    }
+
+    public void setMaxInflight(int maxInflight) {
+        this.maxInflight = maxInflight;
+    }
+
+    /**
+     * A message for the client, with its delivery QoS already decided and packet id 0. Online,
+     * QoS 0 goes straight out; QoS 1/2 goes out if the window has room, else waits in the queue.
+     * Offline, QoS 0 is dropped and QoS 1/2 queued. A full queue drops the message (counted).
+     */
+    public List<Packet> offer(Publish p, boolean online) {
+        if (p.qos() == 0) {
+            if (online) return List.of(p);
+            dropped++;
+            return List.of();
+        }
+        if (online && queue.isEmpty() && inflight() < maxInflight) return List.of(send(p));
+        if (queue.size() >= maxQueued) {
+            dropped++;
+            return List.of();
+        }
+        queue.add(p);
+        return List.of();
+    }
+
+    /** PUBACK for a QoS 1 message: it is done; the window may take the next one. */
+    public List<Packet> onPubAck(int packetId) {
+        Publish p = awaitingAck.get(packetId);
+        if (p == null || p.qos() != 1) return List.of();
+        awaitingAck.remove(packetId);
+        return drain();
+    }
+
+    /** PUBREC for a QoS 2 message: answer PUBREL [MQTT-4.3.3-3]; the id stays in use until PUBCOMP. */
+    public List<Packet> onPubRec(int packetId) {
+        Publish p = awaitingAck.get(packetId);
+        if (p == null || p.qos() != 2) {
+            // A PUBREC for an id we released already (re-sent by the client): release again.
+            PubRel again = awaitingComp.get(packetId);
+            return again == null ? List.of() : List.of(again);
+        }
+        awaitingAck.remove(packetId);
+        PubRel rel = new PubRel(packetId);
+        awaitingComp.put(packetId, rel);
+        return List.of(rel);
+    }
+
+    public List<Packet> onPubComp(int packetId) {
+        if (awaitingComp.remove(packetId) == null) return List.of();
+        return drain();
+    }
+
+    /**
+     * On reconnect: every unacknowledged PUBLISH again with DUP=1, every PUBREL again, in the
+     * original order [MQTT-4.4.0-1], then whatever the window lets out of the queue.
+     */
+    public List<Packet> resume() {
+        List<Packet> out = new ArrayList<>();
+        for (Publish p : awaitingAck.values()) {
+            out.add(new Publish(true, p.qos(), p.retain(), p.topic(), p.packetId(), p.payload(), p.properties()));
+        }
+        out.addAll(awaitingComp.values());
+        out.addAll(drain());
+        return out;
+    }
+
+    /** Forget everything (clean start). */
+    public void clear() {
+        awaitingAck.clear();
+        awaitingComp.clear();
+        queue.clear();
+    }
+
+    public int inflight() {
+        return awaitingAck.size() + awaitingComp.size();
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    public long dropped() {
+        return dropped;
+    }
+
+    private List<Packet> drain() {
+        if (queue.isEmpty() || inflight() >= maxInflight) return List.of();
+        List<Packet> out = new ArrayList<>();
+        while (!queue.isEmpty() && inflight() < maxInflight) out.add(send(queue.poll()));
+        return out;
+    }
+
+    private Publish send(Publish p) {
+        Publish sent = p.withPacketId(allocateId());
+        awaitingAck.put(sent.packetId(), sent);
+        return sent;
+    }
+
+    /** The next id not in flight; the window is far smaller than 65535, so this ends. */
+    private int allocateId() {
+        while (true) {
+            int id = nextId;
+            nextId = nextId == 0xFFFF ? 1 : nextId + 1;
+            if (!awaitingAck.containsKey(id) && !awaitingComp.containsKey(id)) return id;
+        }
+    }
+}

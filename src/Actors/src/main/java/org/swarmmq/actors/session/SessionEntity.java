@@ -1,0 +1,248 @@
+package org.swarmmq.actors.session;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.swarmmq.actors.Gather;
+import org.swarmmq.actors.Message;
+import org.swarmmq.actors.connection.ConnectionProtocol;
+import org.swarmmq.actors.session.SessionProtocol.*;
+import org.swarmmq.actors.topic.TopicEntity;
+import org.swarmmq.actors.topic.TopicProtocol;
+import org.swarmmq.actors.topic.TopicRoots;
+import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.Properties;
+import org.swarmmq.protocol.packets.PropertyId;
+import org.swarmmq.protocol.packets.PubAck;
+import org.swarmmq.protocol.packets.PubComp;
+import org.swarmmq.protocol.packets.PubRec;
+import org.swarmmq.protocol.packets.Publish;
+import org.swarmmq.protocol.packets.ProtocolVersion;
+import org.swarmmq.protocol.packets.ReasonCode;
+import org.swarmmq.protocol.packets.SubAck;
+import org.swarmmq.protocol.packets.Subscribe;
+import org.swarmmq.protocol.packets.Subscription;
+import org.swarmmq.protocol.packets.UnsubAck;
+import org.swarmmq.protocol.topics.TopicFilters;
+
+/**
+ * The session of one client id, a sharded entity: one per id in the cluster, so a second
+ * connection with the same id finds it and takes it over [MQTT-3.1.4-2]. It owns the client's
+ * subscriptions and its {@link Outbox}, and outlives connections when the session is persistent.
+ */
+public final class SessionEntity extends AbstractBehavior<Command> {
+    public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "session");
+    private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Limits a session applies; mosquitto's defaults are max_inflight_messages 20, max_queued_messages 1000. */
+    public record Limits(int maxInflight, int maxQueued) {
+    }
+
+    private final String clientId;
+    private final ClusterSharding sharding;
+    private final Limits limits;
+    private final Outbox outbox;
+    private final Map<String, TopicProtocol.Options> subscriptions = new HashMap<>();
+    private ActorRef<ConnectionProtocol.Command> connection;
+    private ProtocolVersion version = ProtocolVersion.V3_1_1;
+    private boolean persistent;
+    private boolean exists;
+
+    /** The topic entities answered a SUBSCRIBE: time to SUBACK and send retained messages. */
+    private record SubscribesDone(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet,
+                                  List<ReasonCode> codes, Map<String, Boolean> isNew, List<Object> replies)
+            implements Command {
+    }
+
+    private SessionEntity(ActorContext<Command> ctx, String clientId, Limits limits) {
+        super(ctx);
+        this.clientId = clientId;
+        this.sharding = ClusterSharding.get(ctx.getSystem());
+        this.limits = limits;
+        this.outbox = new Outbox(limits.maxInflight(), limits.maxQueued());
+    }
+
+    public static Behavior<Command> create(String clientId, Limits limits) {
+        return Behaviors.setup(ctx -> new SessionEntity(ctx, clientId, limits));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Attach.class, this::onAttach)
+                .onMessage(Detach.class, this::onDetach)
+                .onMessage(SubscribeRequest.class, this::onSubscribe)
+                .onMessage(SubscribesDone.class, this::onSubscribesDone)
+                .onMessage(UnsubscribeRequest.class, this::onUnsubscribe)
+                .onMessage(Acknowledge.class, this::onAcknowledge)
+                .onMessage(Deliver.class, this::onDeliver)
+                .build();
+    }
+
+    private Behavior<Command> onAttach(Attach a) {
+        if (connection != null && !connection.equals(a.connection())) {
+            connection.tell(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER)); // [MQTT-3.1.4-2]
+        }
+        boolean sessionPresent = exists && !a.cleanStart(); // [MQTT-3.2.2-2], [MQTT-3.2.2-3]
+        if (a.cleanStart()) discardState(); // [MQTT-3.1.2-6]
+        connection = a.connection();
+        version = a.version();
+        persistent = a.persistent();
+        exists = true;
+        outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
+        connection.tell(new ConnectionProtocol.Attached(sessionPresent));
+        send(outbox.resume());
+        return this;
+    }
+
+    private Behavior<Command> onDetach(Detach d) {
+        if (!d.connection().equals(connection)) return this; // an old connection, already replaced
+        connection = null;
+        if (persistent) return this;
+        discardState();
+        return Behaviors.stopped();
+    }
+
+    private void discardState() {
+        for (String filter : subscriptions.keySet()) {
+            topicOf(filter).tell(new TopicProtocol.Unsubscribe(clientId, filter));
+        }
+        subscriptions.clear();
+        outbox.clear();
+        exists = false;
+    }
+
+    private Behavior<Command> onSubscribe(SubscribeRequest r) {
+        Subscribe packet = r.packet();
+        List<ReasonCode> codes = new ArrayList<>();
+        Map<String, Boolean> isNew = new HashMap<>();
+        List<Subscription> accepted = new ArrayList<>();
+        int subscriptionId = packet.properties().intValue(PropertyId.SUBSCRIPTION_IDENTIFIER, 0);
+        for (Subscription s : packet.subscriptions()) {
+            ReasonCode refusal = refusal(s.topicFilter());
+            if (refusal != null) {
+                codes.add(refusal);
+                continue;
+            }
+            codes.add(ReasonCode.grantedQos(s.qos()));
+            isNew.put(s.topicFilter(), !subscriptions.containsKey(s.topicFilter()));
+            TopicProtocol.Options o = new TopicProtocol.Options(s.qos(), s.noLocal(), s.retainAsPublished(),
+                    s.retainHandling(), subscriptionId);
+            subscriptions.put(s.topicFilter(), o);
+            accepted.add(s);
+        }
+        boolean durable = persistent;
+        ActorRef<Command> self = getContext().getSelf();
+        getContext().spawnAnonymous(Gather.of(accepted,
+                (s, gatherer) -> topicOf(s.topicFilter()).tell(new TopicProtocol.Subscribe(clientId, s.topicFilter(),
+                        subscriptions.get(s.topicFilter()), durable, gatherer.narrow())),
+                SUBSCRIBE_TIMEOUT,
+                replies -> self.tell(new SubscribesDone(r.connection(), packet, codes, isNew, replies))));
+        return this;
+    }
+
+    /** Why a filter cannot be subscribed, or null when it can. */
+    private ReasonCode refusal(String filter) {
+        try {
+            if (TopicFilters.parseShared(filter) != null) {
+                return ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED; // until shared subscriptions land
+            }
+            TopicFilters.validate(filter);
+            return null;
+        } catch (ProtocolException e) {
+            return ReasonCode.TOPIC_FILTER_INVALID; // 3.1.1 encodes it as 0x80 [MQTT-3.9.3-2]
+        }
+    }
+
+    private Behavior<Command> onSubscribesDone(SubscribesDone d) {
+        Map<String, List<Message>> retained = new HashMap<>();
+        for (Object reply : d.replies()) {
+            if (reply instanceof TopicProtocol.Subscribed s) retained.put(s.filter(), s.retained());
+        }
+        List<ReasonCode> codes = new ArrayList<>(d.codes());
+        List<Subscription> subs = d.packet().subscriptions();
+        for (int i = 0; i < subs.size(); i++) {
+            String filter = subs.get(i).topicFilter();
+            if (!codes.get(i).isError() && !retained.containsKey(filter)) {
+                codes.set(i, ReasonCode.UNSPECIFIED_ERROR); // the topic entity did not answer in time
+                subscriptions.remove(filter);
+            }
+        }
+        if (!d.connection().equals(connection)) return this;
+        List<Packet> out = new ArrayList<>();
+        out.add(new SubAck(d.packet().packetId(), codes, Properties.EMPTY));
+        for (Subscription s : subs) {
+            List<Message> found = retained.get(s.topicFilter());
+            if (found == null) continue;
+            // Retain Handling: 0 send, 1 only for a new subscription, 2 never [MQTT-3.3.1-9..11 (v5)]
+            if (s.retainHandling() == 2 || (s.retainHandling() == 1 && !d.isNew().get(s.topicFilter()))) continue;
+            TopicProtocol.Options o = subscriptions.get(s.topicFilter());
+            for (Message m : found) {
+                List<Integer> ids = o.subscriptionId() > 0 ? List.of(o.subscriptionId()) : List.of();
+                // A retained message sent for a new subscription keeps RETAIN=1 [MQTT-3.3.1-8]
+                out.addAll(outbox.offer(toPublish(m, Math.min(m.qos(), o.qos()), true, ids), true));
+            }
+        }
+        send(out);
+        return this;
+    }
+
+    private Behavior<Command> onUnsubscribe(UnsubscribeRequest r) {
+        List<ReasonCode> codes = new ArrayList<>();
+        for (String filter : r.packet().topicFilters()) {
+            if (subscriptions.remove(filter) != null) {
+                topicOf(filter).tell(new TopicProtocol.Unsubscribe(clientId, filter));
+                codes.add(ReasonCode.SUCCESS);
+            } else {
+                codes.add(ReasonCode.NO_SUBSCRIPTION_EXISTED);
+            }
+        }
+        // [MQTT-3.10.4-4] UNSUBACK even when nothing was subscribed
+        send(List.of(new UnsubAck(r.packet().packetId(), codes, Properties.EMPTY)));
+        return this;
+    }
+
+    private Behavior<Command> onAcknowledge(Acknowledge a) {
+        Packet ack = a.ack();
+        if (ack instanceof PubAck p) send(outbox.onPubAck(p.packetId()));
+        else if (ack instanceof PubRec p) send(outbox.onPubRec(p.packetId()));
+        else if (ack instanceof PubComp p) send(outbox.onPubComp(p.packetId()));
+        return this;
+    }
+
+    private Behavior<Command> onDeliver(Deliver d) {
+        if (connection == null && !persistent) return this; // a message racing our unsubscribe
+        TopicProtocol.Delivery delivery = d.delivery();
+        // RETAIN is 0 when forwarding to an established subscription [MQTT-3.3.1-9], unless
+        // the MQTT 5 subscriber asked for Retain As Published [MQTT-3.3.1-12].
+        boolean retain = delivery.retainAsPublished() && d.message().retain() && version.isV5();
+        send(outbox.offer(toPublish(d.message(), delivery.qos(), retain, delivery.subscriptionIds()),
+                connection != null));
+        return this;
+    }
+
+    private Publish toPublish(Message m, int qos, boolean retain, List<Integer> subscriptionIds) {
+        Properties props = m.properties();
+        for (Integer id : subscriptionIds) props = props.with(PropertyId.SUBSCRIPTION_IDENTIFIER, id);
+        return new Publish(false, qos, retain, m.topic(), 0, m.payload(), props);
+    }
+
+    private void send(List<Packet> packets) {
+        if (!packets.isEmpty() && connection != null) connection.tell(new ConnectionProtocol.Send(packets));
+    }
+
+    private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<TopicProtocol.Command> topicOf(String filter) {
+        return sharding.entityRefFor(TopicEntity.TYPE_KEY, TopicRoots.entityIdOf(filter));
+    }
+}

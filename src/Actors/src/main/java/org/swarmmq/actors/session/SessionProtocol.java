@@ -1,0 +1,49 @@
+package org.swarmmq.actors.session;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.swarmmq.actors.CborSerializable;
+import org.swarmmq.actors.Message;
+import org.swarmmq.actors.connection.ConnectionProtocol;
+import org.swarmmq.actors.topic.TopicProtocol;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.ProtocolVersion;
+import org.swarmmq.protocol.packets.Subscribe;
+import org.swarmmq.protocol.packets.Unsubscribe;
+
+/** Every message the session entity accepts. Commands are imperative; events past tense. */
+public final class SessionProtocol {
+    private SessionProtocol() {
+    }
+
+    public interface Command extends CborSerializable {
+    }
+
+    /**
+     * A connection with this client id completed CONNECT. {@code cleanStart} discards any earlier
+     * session [MQTT-3.1.2-6]; {@code persistent} keeps this one after the connection ends
+     * (clean session 0, or a session expiry interval above 0).
+     */
+    public record Attach(ActorRef<ConnectionProtocol.Command> connection, ProtocolVersion version,
+                         boolean cleanStart, boolean persistent, int receiveMaximum) implements Command {
+    }
+
+    /** The connection ended (gracefully or not); the session stays if it is persistent. */
+    public record Detach(ActorRef<ConnectionProtocol.Command> connection) implements Command {
+    }
+
+    public record SubscribeRequest(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet)
+            implements Command {
+    }
+
+    public record UnsubscribeRequest(ActorRef<ConnectionProtocol.Command> connection, Unsubscribe packet)
+            implements Command {
+    }
+
+    /** PUBACK, PUBREC or PUBCOMP from the client for a message we sent. */
+    public record Acknowledge(ActorRef<ConnectionProtocol.Command> connection, Packet ack) implements Command {
+    }
+
+    /** A message routed to this client by a topic entity. */
+    public record Deliver(Message message, TopicProtocol.Delivery delivery) implements Command {
+    }
+}

@@ -1,0 +1,104 @@
+package org.swarmmq.actors.topic;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.swarmmq.actors.CborSerializable;
+import org.swarmmq.actors.Message;
+
+/** Every message a topic entity accepts or emits. Commands are imperative, replies past tense. */
+public final class TopicProtocol {
+    private TopicProtocol() {
+    }
+
+    public interface Command extends CborSerializable {
+    }
+
+    /**
+     * What a subscriber asked for: QoS and the MQTT 5 options, plus the subscription identifier
+     * (0 when none) to return with each matching message.
+     */
+    public record Options(int qos, boolean noLocal, boolean retainAsPublished, int retainHandling,
+                          int subscriptionId) implements CborSerializable {
+    }
+
+    /**
+     * Record {@code clientId}'s subscription to {@code filter}. {@code durable} subscriptions
+     * (persistent sessions) are journaled; others live as long as the entity. The reply carries
+     * the retained messages that match, taken in the same step, so a retained message
+     * acknowledged before the subscribe is always among them.
+     */
+    public record Subscribe(String clientId, String filter, Options options, boolean durable,
+                            ActorRef<Subscribed> replyTo) implements Command {
+    }
+
+    public record Subscribed(String filter, List<Message> retained) implements CborSerializable {
+    }
+
+    public record Unsubscribe(String clientId, String filter) implements Command {
+    }
+
+    /**
+     * Route a published message. {@code prior} holds deliveries already found by the wildcard
+     * entity, keyed by client id, so the root entity gives each client one copy at the highest
+     * QoS [MQTT-3.3.5-1]. {@code replyTo} (may be null for QoS 0) hears once the message is
+     * handed to every session and, if retained, stored.
+     */
+    public record Route(Message message, Map<String, Delivery> prior, ActorRef<Routed> replyTo,
+                        long correlationId) implements Command {
+    }
+
+    public record Routed(long correlationId) implements CborSerializable {
+    }
+
+    /** One client's share of a routed message: the QoS to deliver at and what to mark it with. */
+    public record Delivery(int qos, boolean retainAsPublished, List<Integer> subscriptionIds)
+            implements CborSerializable {
+        Delivery merge(int otherQos, boolean otherRap, int subscriptionId) {
+            List<Integer> ids = subscriptionIds;
+            if (subscriptionId > 0) {
+                ids = new java.util.ArrayList<>(subscriptionIds);
+                ids.add(subscriptionId);
+            }
+            return new Delivery(Math.max(qos, otherQos), retainAsPublished || otherRap, ids);
+        }
+    }
+
+    /** The retained messages of this root matching {@code filter}; used by the wildcard entity. */
+    public record QueryRetained(String filter, ActorRef<RetainedFound> replyTo) implements Command {
+    }
+
+    public record RetainedFound(List<Message> retained) implements CborSerializable {
+    }
+
+    /** Asked of the wildcard entity by a node that starts: are there wildcard-first filters? */
+    public record GetWildcardActive(ActorRef<NodeRoutes.Command> replyTo) implements Command {
+    }
+
+    /**
+     * Root entity to wildcard entity: this root now holds retained messages, so a wildcard-first
+     * subscription must ask it. Acknowledged once journaled.
+     */
+    public record RegisterRetainedRoot(String entityId, ActorRef<RootRegistered> replyTo) implements Command {
+    }
+
+    public record RootRegistered() implements CborSerializable {
+    }
+
+    // Events, journaled by the entity.
+    public interface Event extends CborSerializable {
+    }
+
+    public record SubscriptionAdded(String clientId, String filter, Options options) implements Event {
+    }
+
+    public record SubscriptionRemoved(String clientId, String filter) implements Event {
+    }
+
+    /** A retained PUBLISH; an empty payload removes the topic's retained message. */
+    public record RetainedChanged(Message message) implements Event {
+    }
+
+    public record RetainedRootAdded(String entityId) implements Event {
+    }
+}

@@ -1,0 +1,137 @@
+package org.swarmmq.actors.topic;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.swarmmq.actors.CborSerializable;
+import org.swarmmq.actors.Message;
+import org.swarmmq.actors.topic.TopicProtocol.Delivery;
+import org.swarmmq.actors.topic.TopicProtocol.Options;
+import org.swarmmq.protocol.topics.SubscriptionTrie;
+import org.swarmmq.protocol.topics.TopicFilters;
+
+/**
+ * The state of one topic entity: subscriptions indexed in a trie, and the retained messages of
+ * its topics. Mutable and owned by the entity alone; the journal sees only the durable part
+ * (durable subscriptions and retained messages), which is also its snapshot form.
+ */
+public final class TopicState implements CborSerializable {
+    /** A durable subscription as journaled and snapshotted. */
+    public record SubscriptionRecord(String clientId, String filter, Options options) implements CborSerializable {
+    }
+
+    private final SubscriptionTrie<String> trie = new SubscriptionTrie<>();
+    /** filter -> client id -> options; the trie holds client ids under each filter. */
+    private final Map<String, Map<String, Options>> options = new HashMap<>();
+    private final Map<String, Boolean> durableKeys = new HashMap<>();
+    private final Map<String, Message> retained = new LinkedHashMap<>();
+    /** Wildcard entity only: the roots that hold retained messages. */
+    private final Set<String> retainedRoots = new TreeSet<>();
+
+    public TopicState() {
+    }
+
+    @JsonCreator
+    public TopicState(@JsonProperty("durable") List<SubscriptionRecord> durable,
+                      @JsonProperty("retained") List<Message> retainedMessages,
+                      @JsonProperty("retainedRoots") List<String> roots) {
+        for (SubscriptionRecord r : durable) subscribe(r.clientId(), r.filter(), r.options(), true);
+        for (Message m : retainedMessages) retained.put(m.topic(), m);
+        if (roots != null) retainedRoots.addAll(roots);
+    }
+
+    @JsonProperty("retainedRoots")
+    public Set<String> retainedRoots() {
+        return retainedRoots;
+    }
+
+    public void addRetainedRoot(String entityId) {
+        retainedRoots.add(entityId);
+    }
+
+    @JsonProperty("durable")
+    public List<SubscriptionRecord> durable() {
+        List<SubscriptionRecord> out = new ArrayList<>();
+        options.forEach((filter, byClient) -> byClient.forEach((clientId, o) -> {
+            if (durableKeys.containsKey(key(clientId, filter))) out.add(new SubscriptionRecord(clientId, filter, o));
+        }));
+        return out;
+    }
+
+    @JsonProperty("retained")
+    public List<Message> retainedMessages() {
+        return new ArrayList<>(retained.values());
+    }
+
+    /** Adds or replaces a subscription [MQTT-3.8.4-3]: a second SUBSCRIBE to one filter replaces the first. */
+    public void subscribe(String clientId, String filter, Options o, boolean durable) {
+        Map<String, Options> byClient = options.computeIfAbsent(filter, f -> new HashMap<>());
+        if (byClient.put(clientId, o) == null) trie.add(filter, clientId);
+        if (durable) durableKeys.put(key(clientId, filter), Boolean.TRUE);
+        else durableKeys.remove(key(clientId, filter));
+    }
+
+    /** Removes a subscription; returns whether it was durable (so the removal must be journaled). */
+    public boolean unsubscribe(String clientId, String filter) {
+        Map<String, Options> byClient = options.get(filter);
+        if (byClient == null || byClient.remove(clientId) == null) return false;
+        if (byClient.isEmpty()) options.remove(filter);
+        trie.remove(filter, clientId);
+        return durableKeys.remove(key(clientId, filter)) != null;
+    }
+
+    public boolean isDurable(String clientId, String filter) {
+        return durableKeys.containsKey(key(clientId, filter));
+    }
+
+    @JsonIgnore
+    public boolean hasSubscriptions() {
+        return !options.isEmpty();
+    }
+
+    /**
+     * Adds to {@code into} this entity's deliveries for {@code message}: per client the highest
+     * QoS of its matching subscriptions, capped by the message's QoS, and every subscription id.
+     */
+    public void match(Message message, Map<String, Delivery> into) {
+        trie.match(message.topic(), (filter, clientId) -> {
+            Options o = options.get(filter).get(clientId);
+            if (o.noLocal() && clientId.equals(message.publisher())) return; // [MQTT-3.8.3-3]
+            int qos = Math.min(o.qos(), message.qos());
+            Delivery d = into.get(clientId);
+            if (d == null) {
+                List<Integer> ids = o.subscriptionId() > 0 ? List.of(o.subscriptionId()) : List.of();
+                into.put(clientId, new Delivery(qos, o.retainAsPublished(), ids));
+            } else {
+                into.put(clientId, d.merge(qos, o.retainAsPublished(), o.subscriptionId()));
+            }
+        });
+    }
+
+    /** Applies a retained PUBLISH: an empty payload removes the topic's message [MQTT-3.3.1-10]. */
+    public void retain(Message message) {
+        if (message.payload().isEmpty()) retained.remove(message.topic());
+        else retained.put(message.topic(), message);
+    }
+
+    public boolean hasRetained(String topic) {
+        return retained.containsKey(topic);
+    }
+
+    public List<Message> retainedMatching(String filter) {
+        List<Message> out = new ArrayList<>();
+        for (Message m : retained.values()) if (TopicFilters.matches(filter, m.topic())) out.add(m);
+        return out;
+    }
+
+    private static String key(String clientId, String filter) {
+        return clientId + '\u0000' + filter; // U+0000 cannot occur in either [MQTT-1.5.3-2]
+    }
+}

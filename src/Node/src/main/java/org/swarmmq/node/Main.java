@@ -1,0 +1,62 @@
+package org.swarmmq.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code swarmmq [-p PORT] [--bind ADDR] [-v] [-c FILE] [--data DIR]}: starts one node. Settings
+ * come, strongest first, from these flags, the {@code -c} file (HOCON), environment variables
+ * ({@code SWARMMQ_PORT}, ...; see application.conf) and the defaults in reference.conf.
+ */
+@Command(name = "swarmmq", mixinStandardHelpOptions = true, version = "SwarmMQ 0.1.0",
+        description = "A clustered MQTT 3.1/3.1.1/5.0 broker on Apache Pekko.")
+public final class Main implements Callable<Integer> {
+    @Option(names = {"-p", "--port"}, description = "MQTT port (default 1883)")
+    Integer port;
+
+    @Option(names = "--bind", description = "address to listen on (default 0.0.0.0)")
+    String bind;
+
+    @Option(names = {"-v", "--verbose"}, description = "log every packet in and out, like mosquitto -v")
+    boolean verbose;
+
+    @Option(names = {"-c", "--config"}, description = "configuration file (HOCON)")
+    File config;
+
+    @Option(names = "--data", description = "data folder for the embedded database (default ./data)")
+    File data;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0) System.exit(code);
+    }
+
+    @Override
+    public Integer call() {
+        Node.start(config());
+        return 0; // the node runs until SIGTERM; coordinated shutdown ends the JVM
+    }
+
+    Config config() {
+        Map<String, Object> flags = new HashMap<>();
+        if (port != null) flags.put("swarmmq.port", port);
+        if (bind != null) flags.put("swarmmq.bind", bind);
+        if (verbose) flags.put("swarmmq.verbose", true);
+        if (data != null) flags.put("swarmmq.data-dir", data.getAbsolutePath());
+        Config fromFile = config == null ? ConfigFactory.empty() : ConfigFactory.parseFile(config);
+        if (config != null && !config.canRead()) throw new CommandLine.ParameterException(
+                new CommandLine(this), "cannot read config file " + config);
+        return ConfigFactory.parseMap(flags)
+                .withFallback(fromFile)
+                .withFallback(ConfigFactory.defaultApplication())
+                .withFallback(ConfigFactory.defaultReference())
+                .resolve();
+    }
+}

@@ -1,0 +1,86 @@
+package org.swarmmq.node;
+
+import com.typesafe.config.Config;
+import java.io.File;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.swarmmq.actors.BrokerSettings;
+import org.swarmmq.actors.connection.MqttListener;
+import org.swarmmq.actors.session.SessionEntity;
+import org.swarmmq.actors.topic.NodeRoutes;
+import org.swarmmq.actors.topic.Router;
+import org.swarmmq.actors.topic.TopicEntity;
+
+/**
+ * Wires one node: the actor system (always a cluster; alone, it joins itself), the database
+ * schema, the sharded session and topic entities, the node's route flags and the MQTT listener.
+ */
+public final class Node {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private Node() {
+    }
+
+    /** Starts a node and returns once it listens; the system runs until it is terminated. */
+    public static ActorSystem<Void> start(Config config) {
+        BrokerSettings settings = BrokerSettings.from(config);
+        File dataDir = new File(config.getString("swarmmq.data-dir"));
+        if (!dataDir.isDirectory() && !dataDir.mkdirs()) {
+            throw new IllegalStateException("cannot create data folder " + dataDir.getAbsolutePath());
+        }
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "swarmmq", config);
+        try {
+            await(SchemaUtils.createIfNotExists(system).toCompletableFuture(), "database schema");
+
+            Cluster cluster = Cluster.get(system);
+            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one
+            }
+            ClusterSharding sharding = ClusterSharding.get(system);
+            SessionEntity.Limits limits = new SessionEntity.Limits(settings.maxInflight(), settings.maxQueued());
+            sharding.init(Entity.of(SessionEntity.TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), limits)));
+            sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
+
+            NodeRoutes.Flags flags = new NodeRoutes.Flags();
+            system.systemActorOf(NodeRoutes.create(flags, sharding), "node-routes",
+                    org.apache.pekko.actor.typed.Props.empty());
+            Router router = new Router(sharding, flags);
+
+            Tcp.ServerBinding binding = await(MqttListener.bind(system, settings, router).toCompletableFuture(),
+                    "MQTT listener on " + settings.bind() + ":" + settings.port());
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-mqtt",
+                    () -> binding.unbind().thenApply(x -> Done.getInstance()));
+            String line = "SwarmMQ listening on " + binding.localAddress().getHostString() + ":"
+                    + binding.localAddress().getPort() + " (MQTT 3.1, 3.1.1, 5.0), data in "
+                    + dataDir.getAbsolutePath();
+            System.out.println(line);
+            System.out.flush();
+            log.info(line);
+            return system;
+        } catch (RuntimeException e) {
+            system.terminate();
+            throw e;
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f, String what) {
+        try {
+            return f.get(Duration.ofSeconds(60).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start " + what + ": " + e.getMessage(), e);
+        }
+    }
+}
