@@ -13,13 +13,17 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.persistence.jdbc.state.javadsl.JdbcDurableStateStore;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
+import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.swarmmq.actors.BrokerSettings;
 import org.swarmmq.actors.connection.MqttListener;
 import org.swarmmq.actors.session.SessionEntity;
+import org.swarmmq.actors.session.SessionRecord;
 import org.swarmmq.actors.topic.NodeRoutes;
 import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicEntity;
@@ -51,7 +55,11 @@ public final class Node {
             }
             ClusterSharding sharding = ClusterSharding.get(system);
             SessionEntity.Limits limits = new SessionEntity.Limits(settings.maxInflight(), settings.maxQueued());
-            sharding.init(Entity.of(SessionEntity.TYPE_KEY, ctx -> SessionEntity.create(ctx.getEntityId(), limits)));
+            DurableStateUpdateStore<SessionRecord> sessionStore = DurableStateStoreRegistry.get(system)
+                    .getDurableStateStoreFor(JdbcDurableStateStore.class, "jdbc-durable-state-store");
+            sharding.init(Entity.of(SessionEntity.TYPE_KEY,
+                            ctx -> SessionEntity.create(ctx.getEntityId(), limits, sessionStore))
+                    .withStopMessage(new SessionEntity.Stop()));
             sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
 
             NodeRoutes.Flags flags = new NodeRoutes.Flags();

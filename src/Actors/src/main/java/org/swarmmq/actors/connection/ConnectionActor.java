@@ -228,6 +228,7 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private Behavior<Command> onAttached(Attached a) {
         if (closing || connected) return this;
         connected = true;
+        inboundQos2.addAll(a.inboundQos2());
         enqueue(new ConnAck(a.sessionPresent(), ReasonCode.SUCCESS, pendingConnackProperties));
         flush();
         inboundAck.tell(Ack.INSTANCE);
@@ -345,7 +346,7 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
             enqueue(Disconnect.of(reason)); // [MQTT-4.13.2-1] server DISCONNECT before closing (5.0)
         }
         flush();
-        if (session != null) session.tell(new SessionProtocol.Detach(getContext().getSelf()));
+        if (session != null) session.tell(new SessionProtocol.Detach(getContext().getSelf(), List.copyOf(inboundQos2)));
         session = null;
         timers.cancelAll();
         if (out != null) {

@@ -17,8 +17,11 @@ public final class ConnectionProtocol {
 
     // From the session (may come from another node).
 
-    /** The session accepted the connection; CONNACK may go out. */
-    public record Attached(boolean sessionPresent) implements Command {
+    /**
+     * The session accepted the connection; CONNACK may go out. {@code inboundQos2}: QoS 2 ids
+     * received on an earlier connection and not yet released by PUBREL.
+     */
+    public record Attached(boolean sessionPresent, java.util.List<Integer> inboundQos2) implements Command {
     }
 
     /** Packets for the client, in order. */

@@ -96,6 +96,28 @@ public final class Outbox {
         return out;
     }
 
+    /** The in-flight messages as sent, in order. */
+    public List<Publish> inflightMessages() {
+        return new ArrayList<>(awaitingAck.values());
+    }
+
+    /** Packet ids whose PUBREL awaits PUBCOMP. */
+    public List<Integer> releasing() {
+        return new ArrayList<>(awaitingComp.keySet());
+    }
+
+    public List<Publish> queuedMessages() {
+        return new ArrayList<>(queue);
+    }
+
+    /** Puts back what {@link #inflightMessages}, {@link #releasing} and {@link #queuedMessages} gave. */
+    public void restore(List<Publish> inflight, List<Integer> releasing, List<Publish> queued) {
+        clear();
+        for (Publish p : inflight) awaitingAck.put(p.packetId(), p);
+        for (Integer id : releasing) awaitingComp.put(id, new PubRel(id));
+        queue.addAll(queued);
+    }
+
     /** Forget everything (clean start). */
     public void clear() {
         awaitingAck.clear();

@@ -11,6 +11,9 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
+import org.apache.pekko.persistence.state.javadsl.GetObjectResult;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.swarmmq.actors.Gather;
@@ -40,6 +43,12 @@ import org.swarmmq.protocol.topics.TopicFilters;
  * The session of one client id, a sharded entity: one per id in the cluster, so a second
  * connection with the same id finds it and takes it over [MQTT-3.1.4-2]. It owns the client's
  * subscriptions and its {@link Outbox}, and outlives connections when the session is persistent.
+ *
+ * <p>A persistent session is a {@link SessionRecord} in Pekko's durable state store: loaded when
+ * the entity starts (commands wait meanwhile), written when subscriptions change, when the
+ * connection goes, while messages queue for an offline client (writes coalesce: one in flight,
+ * the next carries everything since), and when sharding stops the entity at shutdown. While the
+ * client is online its in-flight window lives in memory only.
  */
 public final class SessionEntity extends AbstractBehavior<Command> {
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "session");
@@ -50,6 +59,14 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     }
 
     private final String clientId;
+    private final String persistenceId;
+    private final DurableStateUpdateStore<SessionRecord> store;
+    private long revision;
+    private boolean writing;
+    private boolean dirty;
+    private boolean stopping;
+    /** Inbound QoS 2 ids received and not released, kept here between connections. */
+    private List<Integer> inboundQos2 = List.of();
     private final ClusterSharding sharding;
     private final Limits limits;
     private final Outbox outbox;
@@ -59,22 +76,111 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private boolean persistent;
     private boolean exists;
 
+    /** Sent by sharding to stop the entity (shutdown, rebalance): write, then stop. */
+    public record Stop() implements Command {
+    }
+
+    private record Loaded(GetObjectResult<SessionRecord> result, Throwable failure) implements Command {
+    }
+
+    private record Written(Throwable failure) implements Command {
+    }
+
     /** The topic entities answered a SUBSCRIBE: time to SUBACK and send retained messages. */
     private record SubscribesDone(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet,
                                   List<ReasonCode> codes, Map<String, Boolean> isNew, List<Object> replies)
             implements Command {
     }
 
-    private SessionEntity(ActorContext<Command> ctx, String clientId, Limits limits) {
+    private SessionEntity(ActorContext<Command> ctx, String clientId, Limits limits,
+                          DurableStateUpdateStore<SessionRecord> store) {
         super(ctx);
         this.clientId = clientId;
+        this.persistenceId = "session|" + clientId;
+        this.store = store;
         this.sharding = ClusterSharding.get(ctx.getSystem());
         this.limits = limits;
         this.outbox = new Outbox(limits.maxInflight(), limits.maxQueued());
     }
 
-    public static Behavior<Command> create(String clientId, Limits limits) {
-        return Behaviors.setup(ctx -> new SessionEntity(ctx, clientId, limits));
+    public static Behavior<Command> create(String clientId, Limits limits, DurableStateUpdateStore<SessionRecord> store) {
+        return Behaviors.withStash(100_000, stash -> Behaviors.setup(ctx -> {
+            SessionEntity entity = new SessionEntity(ctx, clientId, limits, store);
+            ctx.pipeToSelf(store.getObject(entity.persistenceId), Loaded::new);
+            return entity.loading(stash);
+        }));
+    }
+
+    private Behavior<Command> loading(StashBuffer<Command> stash) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Loaded.class, l -> {
+                    if (l.failure() != null) {
+                        getContext().getLog().error("Session {}: cannot read its stored state, starting empty: {}",
+                                clientId, l.failure().getMessage());
+                    } else {
+                        restore(l.result());
+                    }
+                    return stash.unstashAll(this);
+                })
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    private void restore(GetObjectResult<SessionRecord> result) {
+        revision = result.revision();
+        SessionRecord r = result.value().orElse(null);
+        if (r == null) return;
+        exists = true;
+        persistent = true;
+        version = ProtocolVersion.ofLevel(r.protocolLevel());
+        subscriptions.putAll(r.subscriptions());
+        outbox.restore(r.inflight(), r.releasing(), r.queued());
+        inboundQos2 = r.inboundQos2();
+    }
+
+    private SessionRecord record() {
+        return new SessionRecord(version.level(), new HashMap<>(subscriptions), outbox.inflightMessages(),
+                outbox.releasing(), outbox.queuedMessages(), inboundQos2);
+    }
+
+    /** Writes the record if persistent; while a write is in flight, the next one is coalesced. */
+    private void persist() {
+        if (!persistent) return;
+        if (writing) {
+            dirty = true;
+            return;
+        }
+        writing = true;
+        dirty = false;
+        revision++;
+        getContext().pipeToSelf(store.upsertObject(persistenceId, revision, record(), ""), (done, e) -> new Written(e));
+    }
+
+    private Behavior<Command> onWritten(Written w) {
+        writing = false;
+        if (w.failure() != null) {
+            getContext().getLog().error("Session {}: could not store its state: {}", clientId, w.failure().getMessage());
+            revision--; // the write did not happen
+        }
+        if (dirty) persist();
+        else if (stopping) return Behaviors.stopped();
+        return this;
+    }
+
+    private Behavior<Command> onStop(Stop s) {
+        if (!persistent) return Behaviors.stopped();
+        stopping = true;
+        if (!writing) persist();
+        return this;
+    }
+
+    /** The session ends for good: forget the stored record too. */
+    private void forgetStored() {
+        if (revision > 0) store.deleteObject(persistenceId);
+        revision = 0;
     }
 
     @Override
@@ -87,6 +193,8 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 .onMessage(UnsubscribeRequest.class, this::onUnsubscribe)
                 .onMessage(Acknowledge.class, this::onAcknowledge)
                 .onMessage(Deliver.class, this::onDeliver)
+                .onMessage(Written.class, this::onWritten)
+                .onMessage(Stop.class, this::onStop)
                 .build();
     }
 
@@ -95,22 +203,32 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             connection.tell(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER)); // [MQTT-3.1.4-2]
         }
         boolean sessionPresent = exists && !a.cleanStart(); // [MQTT-3.2.2-2], [MQTT-3.2.2-3]
-        if (a.cleanStart()) discardState(); // [MQTT-3.1.2-6]
+        if (a.cleanStart()) { // [MQTT-3.1.2-6]
+            discardState();
+            forgetStored();
+            inboundQos2 = List.of();
+        }
         connection = a.connection();
         version = a.version();
         persistent = a.persistent();
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
-        connection.tell(new ConnectionProtocol.Attached(sessionPresent));
+        connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2));
         send(outbox.resume());
+        persist();
         return this;
     }
 
     private Behavior<Command> onDetach(Detach d) {
         if (!d.connection().equals(connection)) return this; // an old connection, already replaced
         connection = null;
-        if (persistent) return this;
+        inboundQos2 = d.inboundQos2();
+        if (persistent) {
+            persist();
+            return this;
+        }
         discardState();
+        forgetStored();
         return Behaviors.stopped();
     }
 
@@ -149,6 +267,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                         subscriptions.get(s.topicFilter()), durable, gatherer.narrow())),
                 SUBSCRIBE_TIMEOUT,
                 replies -> self.tell(new SubscribesDone(r.connection(), packet, codes, isNew, replies))));
+        persist();
         return this;
     }
 
@@ -177,6 +296,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             if (!codes.get(i).isError() && !retained.containsKey(filter)) {
                 codes.set(i, ReasonCode.UNSPECIFIED_ERROR); // the topic entity did not answer in time
                 subscriptions.remove(filter);
+                persist();
             }
         }
         if (!d.connection().equals(connection)) return this;
@@ -210,6 +330,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
         // [MQTT-3.10.4-4] UNSUBACK even when nothing was subscribed
         send(List.of(new UnsubAck(r.packet().packetId(), codes, Properties.EMPTY)));
+        persist();
         return this;
     }
 
@@ -229,6 +350,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         boolean retain = delivery.retainAsPublished() && d.message().retain() && version.isV5();
         send(outbox.offer(toPublish(d.message(), delivery.qos(), retain, delivery.subscriptionIds()),
                 connection != null));
+        if (connection == null && d.delivery().qos() > 0) persist(); // queued for an offline client
         return this;
     }
 

@@ -27,8 +27,12 @@ public final class SessionProtocol {
                          boolean cleanStart, boolean persistent, int receiveMaximum) implements Command {
     }
 
-    /** The connection ended (gracefully or not); the session stays if it is persistent. */
-    public record Detach(ActorRef<ConnectionProtocol.Command> connection) implements Command {
+    /**
+     * The connection ended (gracefully or not); the session stays if it is persistent, with the
+     * inbound QoS 2 ids the connection had not seen released.
+     */
+    public record Detach(ActorRef<ConnectionProtocol.Command> connection, java.util.List<Integer> inboundQos2)
+            implements Command {
     }
 
     public record SubscribeRequest(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet)

@@ -1,0 +1,21 @@
+package org.swarmmq.actors.session;
+
+import java.util.List;
+import java.util.Map;
+import org.swarmmq.actors.CborSerializable;
+import org.swarmmq.actors.topic.TopicProtocol;
+import org.swarmmq.protocol.packets.Publish;
+
+/**
+ * What a persistent session keeps across connections and node restarts, as written to the
+ * durable state store: its subscriptions, its outbound messages (in flight as sent, PUBRELs
+ * awaiting PUBCOMP, queued) and the inbound QoS 2 ids not yet released [MQTT-4.1.0-1].
+ */
+public record SessionRecord(
+        int protocolLevel,
+        Map<String, TopicProtocol.Options> subscriptions,
+        List<Publish> inflight,
+        List<Integer> releasing,
+        List<Publish> queued,
+        List<Integer> inboundQos2) implements CborSerializable {
+}
