@@ -2,7 +2,6 @@ package org.swarmmq.actors.connection;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -51,8 +51,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     record OutboundAttached(ActorRef<Object> out) implements Command {
     }
 
-    /** Completion element for the outbound source. */
+    /** Completion element for the outbound source: close after what was written. */
     static final Object END_OF_OUTPUT = new Object();
+    /** Failure element for the outbound source: close the socket now (we are stopping). */
+    static final Object ABORT_OUTPUT = new Object();
 
     private static final class PendingAck {
         final Packet ack;
@@ -161,6 +163,7 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 .onMessage(ConnectTimedOut.class, m -> version == null
                         ? close(null, false, "no CONNECT within " + settings.connectTimeout().toSeconds() + " s")
                         : this)
+                .onSignal(PostStop.class, s -> abortOutput())
                 .build();
     }
 
@@ -349,15 +352,16 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         if (session != null) session.tell(new SessionProtocol.Detach(getContext().getSelf(), List.copyOf(inboundQos2)));
         session = null;
         timers.cancelAll();
-        if (out != null) {
-            if (outboundReady || outbound.isEmpty()) out.tell(END_OF_OUTPUT);
-            else outbound.clear();
-        }
+        // flush() sent what was pending if the socket was free; otherwise the next OutboundReady
+        // sends it. The end of output may only follow an acknowledgement of the last write.
+        if (out != null && outboundReady) out.tell(END_OF_OUTPUT);
         // Give the socket a moment to drain what is queued; the stream's end stops us.
         timers.startSingleTimer(new ConnectTimedOut(), Duration.ofSeconds(5));
         return Behaviors.receive(Command.class)
                 .onMessage(OutboundReady.class, m -> {
-                    out.tell(END_OF_OUTPUT);
+                    outboundReady = true;
+                    if (outbound.isEmpty()) out.tell(END_OF_OUTPUT);
+                    else flush();
                     return Behaviors.same();
                 })
                 .onMessage(StreamEnded.class, m -> Behaviors.stopped())
@@ -365,7 +369,14 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 .onMessage(ConnectTimedOut.class, m -> Behaviors.stopped())
                 .onMessage(Received.class, m -> Behaviors.same())
                 .onAnyMessage(m -> Behaviors.same())
+                .onSignal(PostStop.class, s -> abortOutput())
                 .build();
+    }
+
+    /** However we stop, the socket must not outlive us: a no-op if the output already ended. */
+    private Behavior<Command> abortOutput() {
+        if (out != null) out.tell(ABORT_OUTPUT);
+        return Behaviors.same();
     }
 
     private void publishWill() {
@@ -380,7 +391,4 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         return Behaviors.stopped();
     }
 
-    static List<Packet> none() {
-        return new ArrayList<>();
-    }
 }

@@ -51,7 +51,8 @@ public final class MqttListener {
                         actor, new OutboundReady(),
                         m -> m == ConnectionActor.END_OF_OUTPUT
                                 ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
-                        m -> Optional.empty())
+                        m -> m == ConnectionActor.ABORT_OUTPUT
+                                ? Optional.of(new IllegalStateException("connection actor stopped")) : Optional.empty())
                 .preMaterialize(system);
         actor.tell(new ConnectionActor.OutboundAttached(out.first()));
         Sink<Object, NotUsed> in = ActorSink.actorRefWithBackpressure(actor,
