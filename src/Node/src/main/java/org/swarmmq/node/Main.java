@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code swarmmq [-p PORT] [--bind ADDR] [-v] [-c FILE] [--data DIR]}: starts one node. Settings
- * come, strongest first, from these flags, the {@code -c} file (HOCON), environment variables
+ * come, strongest first, from these flags, JVM {@code -D} properties, the {@code -c} file (HOCON),
+ * environment variables
  * ({@code SWARMMQ_PORT}, ...; see application.conf) and the defaults in reference.conf.
  */
 @Command(name = "swarmmq", mixinStandardHelpOptions = true, version = "SwarmMQ 0.1.0",
@@ -54,6 +55,7 @@ public final class Main implements Callable<Integer> {
         if (config != null && !config.canRead()) throw new CommandLine.ParameterException(
                 new CommandLine(this), "cannot read config file " + config);
         return ConfigFactory.parseMap(flags)
+                .withFallback(ConfigFactory.systemProperties())
                 .withFallback(fromFile)
                 .withFallback(ConfigFactory.defaultApplication())
                 .withFallback(ConfigFactory.defaultReference())

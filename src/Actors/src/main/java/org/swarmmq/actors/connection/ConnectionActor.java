@@ -47,6 +47,9 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private record RoutedAck(long correlationId) implements Command {
     }
 
+    private record SessionStopped() implements Command {
+    }
+
     /** Sent to ourselves by the listener with the outbound source's ref, before anything else. */
     record OutboundAttached(ActorRef<Object> out) implements Command {
     }
@@ -77,7 +80,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
 
     private ProtocolVersion version;
     private String clientId;
-    private EntityRef<SessionProtocol.Command> session;
+    /** The session: its EntityRef until it answers Attach, then the entity itself (watched). */
+    private org.apache.pekko.actor.typed.RecipientRef<SessionProtocol.Command> session;
     private Will will;
     private boolean connected;
     private boolean closing;
@@ -146,6 +150,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                     // Taken over: the session lives on, so no will and no detach [MQTT-3.1.4-3].
                     session = null;
                     return close(m.reason(), false, "session taken over by another connection");
+                })
+                .onMessage(SessionStopped.class, m -> {
+                    session = null; // it is gone: nothing to detach from
+                    return close(ReasonCode.SERVER_SHUTTING_DOWN, true, "session stopped (node shutting down or moved)");
                 })
                 .onMessage(RoutedAck.class, m -> {
                     PendingAck a = awaitingRoute.remove(m.correlationId());
@@ -221,8 +229,9 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 ? c.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0) > 0
                 : !c.cleanStart();
         int receiveMaximum = c.properties().intValue(PropertyId.RECEIVE_MAXIMUM, 65_535);
-        session = sharding.entityRefFor(SessionEntity.TYPE_KEY, clientId);
-        session.tell(new SessionProtocol.Attach(getContext().getSelf(), version, c.cleanStart(), persistent, receiveMaximum));
+        EntityRef<SessionProtocol.Command> entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, clientId);
+        session = entity;
+        entity.tell(new SessionProtocol.Attach(getContext().getSelf(), version, c.cleanStart(), persistent, receiveMaximum));
         return this;
     }
 
@@ -231,6 +240,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private Behavior<Command> onAttached(Attached a) {
         if (closing || connected) return this;
         connected = true;
+        session = a.session();
+        getContext().watchWith(a.session(), new SessionStopped());
         inboundQos2.addAll(a.inboundQos2());
         enqueue(new ConnAck(a.sessionPresent(), ReasonCode.SUCCESS, pendingConnackProperties));
         flush();

@@ -19,9 +19,11 @@ public final class ConnectionProtocol {
 
     /**
      * The session accepted the connection; CONNACK may go out. {@code inboundQos2}: QoS 2 ids
-     * received on an earlier connection and not yet released by PUBREL.
+     * received on an earlier connection and not yet released by PUBREL. {@code session}: the
+     * entity itself, to talk to without the sharding hops while it lives.
      */
-    public record Attached(boolean sessionPresent, java.util.List<Integer> inboundQos2) implements Command {
+    public record Attached(boolean sessionPresent, java.util.List<Integer> inboundQos2,
+                           ActorRef<org.swarmmq.actors.session.SessionProtocol.Command> session) implements Command {
     }
 
     /** Packets for the client, in order. */

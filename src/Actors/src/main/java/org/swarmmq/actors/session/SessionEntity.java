@@ -213,7 +213,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         persistent = a.persistent();
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
-        connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2));
+        connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2, getContext().getSelf()));
         send(outbox.resume());
         persist();
         return this;
@@ -264,7 +264,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         ActorRef<Command> self = getContext().getSelf();
         getContext().spawnAnonymous(Gather.of(accepted,
                 (s, gatherer) -> topicOf(s.topicFilter()).tell(new TopicProtocol.Subscribe(clientId, s.topicFilter(),
-                        subscriptions.get(s.topicFilter()), durable, gatherer.narrow())),
+                        subscriptions.get(s.topicFilter()), durable, self, gatherer.narrow())),
                 SUBSCRIBE_TIMEOUT,
                 replies -> self.tell(new SubscribesDone(r.connection(), packet, codes, isNew, replies))));
         persist();

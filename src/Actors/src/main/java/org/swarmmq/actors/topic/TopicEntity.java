@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -45,6 +47,12 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
     private final boolean wildcard;
     /** Wildcard entity only: the node route tables told about wildcard-first filters. */
     private Set<ActorRef<NodeRoutes.Command>> nodeRoutes = Set.of();
+    /**
+     * How to reach a subscriber's session: the entity itself while it lives (learnt from its
+     * Subscribe, watched), else its EntityRef (which also starts it, e.g. after a restart).
+     * Cached because making an EntityRef URL-encodes the id: too slow per message.
+     */
+    private final Map<String, RecipientRef<SessionProtocol.Command>> sessions = new HashMap<>();
     /** Root entity only: whether the wildcard entity knows this root holds retained messages. */
     private boolean rootRegistered;
 
@@ -67,6 +75,9 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
     }
 
     private record NodesListed(Receptionist.Listing listing) implements Command {
+    }
+
+    private record SessionStopped(String clientId, ActorRef<SessionProtocol.Command> ref) implements Command {
     }
 
     /** A subscriber waits for the gathered retained messages (wildcard entity) before its reply. */
@@ -106,6 +117,10 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                     nodeRoutes = c.listing().getServiceInstances(NodeRoutes.KEY);
                     return Effect().none();
                 })
+                .onCommand(SessionStopped.class, (s, c) -> {
+                    if (c.ref().equals(sessions.get(c.clientId()))) sessions.remove(c.clientId());
+                    return Effect().none();
+                })
                 .onCommand(ReplyWhenGathered.class, (s, c) -> {
                     c.replyTo().tell(new Subscribed(c.filter(), c.retained()));
                     return Effect().none();
@@ -122,8 +137,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                     .tell(new Route(c.message(), deliveries, c.replyTo(), c.correlationId()));
             return Effect().none();
         }
-        deliveries.forEach((clientId, d) -> sharding.entityRefFor(SessionEntity.TYPE_KEY, clientId)
-                .tell(new SessionProtocol.Deliver(c.message(), d)));
+        deliveries.forEach((clientId, d) -> session(clientId).tell(new SessionProtocol.Deliver(c.message(), d)));
         Message m = c.message();
         if (!m.retain() || (m.payload().isEmpty() && !state.hasRetained(m.topic()))) {
             if (c.replyTo() != null) c.replyTo().tell(new Routed(c.correlationId()));
@@ -149,6 +163,21 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                 }));
     }
 
+    private RecipientRef<SessionProtocol.Command> session(String clientId) {
+        RecipientRef<SessionProtocol.Command> ref = sessions.get(clientId);
+        if (ref == null) {
+            ref = sharding.entityRefFor(SessionEntity.TYPE_KEY, clientId);
+            sessions.put(clientId, ref);
+        }
+        return ref;
+    }
+
+    private void learnSession(String clientId, ActorRef<SessionProtocol.Command> ref) {
+        if (ref == null || ref.equals(sessions.get(clientId))) return;
+        sessions.put(clientId, ref);
+        ctx.watchWith(ref, new SessionStopped(clientId, ref));
+    }
+
     private Effect<Event, TopicState> onSubscribe(TopicState state, Subscribe c) {
         boolean wasActive = state.hasSubscriptions();
         EffectBuilder<Event, TopicState> effect;
@@ -161,6 +190,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
         }
         return effect.thenRun(st -> {
             if (!c.durable()) st.subscribe(c.clientId(), c.filter(), c.options(), false);
+            if (!wildcard) learnSession(c.clientId(), c.session());
             if (!wildcard) {
                 c.replyTo().tell(new Subscribed(c.filter(), st.retainedMatching(c.filter())));
             } else {
@@ -203,6 +233,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                 : Effect().none();
         return effect.thenRun(st -> {
             st.unsubscribe(c.clientId(), c.filter());
+            if (!st.hasSubscriber(c.clientId())) sessions.remove(c.clientId());
             if (wildcard && wasActive && !st.hasSubscriptions()) {
                 // Stop the extra hop; no ack needed: routing through us while empty is only slower.
                 for (ActorRef<NodeRoutes.Command> n : nodeRoutes) n.tell(new NodeRoutes.WildcardActive(false, null));

@@ -26,9 +26,11 @@ public final class TopicProtocol {
      * Record {@code clientId}'s subscription to {@code filter}. {@code durable} subscriptions
      * (persistent sessions) are journaled; others live as long as the entity. The reply carries
      * the retained messages that match, taken in the same step, so a retained message
-     * acknowledged before the subscribe is always among them.
+     * acknowledged before the subscribe is always among them. {@code session} is the session
+     * entity itself: deliveries go to it directly while it lives, skipping the sharding hops.
      */
     public record Subscribe(String clientId, String filter, Options options, boolean durable,
+                            ActorRef<org.swarmmq.actors.session.SessionProtocol.Command> session,
                             ActorRef<Subscribed> replyTo) implements Command {
     }
 

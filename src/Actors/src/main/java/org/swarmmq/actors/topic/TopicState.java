@@ -31,6 +31,8 @@ public final class TopicState implements CborSerializable {
     /** filter -> client id -> options; the trie holds client ids under each filter. */
     private final Map<String, Map<String, Options>> options = new HashMap<>();
     private final Map<String, Boolean> durableKeys = new HashMap<>();
+    /** Subscriptions per client id here, so "has this client any" is a lookup. */
+    private final Map<String, Integer> perClient = new HashMap<>();
     private final Map<String, Message> retained = new LinkedHashMap<>();
     /** Wildcard entity only: the roots that hold retained messages. */
     private final Set<String> retainedRoots = new TreeSet<>();
@@ -73,7 +75,10 @@ public final class TopicState implements CborSerializable {
     /** Adds or replaces a subscription [MQTT-3.8.4-3]: a second SUBSCRIBE to one filter replaces the first. */
     public void subscribe(String clientId, String filter, Options o, boolean durable) {
         Map<String, Options> byClient = options.computeIfAbsent(filter, f -> new HashMap<>());
-        if (byClient.put(clientId, o) == null) trie.add(filter, clientId);
+        if (byClient.put(clientId, o) == null) {
+            trie.add(filter, clientId);
+            perClient.merge(clientId, 1, Integer::sum);
+        }
         if (durable) durableKeys.put(key(clientId, filter), Boolean.TRUE);
         else durableKeys.remove(key(clientId, filter));
     }
@@ -84,7 +89,13 @@ public final class TopicState implements CborSerializable {
         if (byClient == null || byClient.remove(clientId) == null) return false;
         if (byClient.isEmpty()) options.remove(filter);
         trie.remove(filter, clientId);
+        perClient.computeIfPresent(clientId, (k, n) -> n == 1 ? null : n - 1);
         return durableKeys.remove(key(clientId, filter)) != null;
+    }
+
+    /** Whether the client has any subscription here. */
+    public boolean hasSubscriber(String clientId) {
+        return perClient.containsKey(clientId);
     }
 
     public boolean isDurable(String clientId, String filter) {
