@@ -29,6 +29,7 @@ final class ConnectEncoder {
         length += stringSize(c.clientId());
         Will will = c.will();
         if (will != null) {
+            checkTopicName(will.topic(), "Will Topic"); // [MQTT-3.1.3-11] a Topic Name, as in PUBLISH
             if (v5) length += propertiesSize(will.properties(), PacketType.CONNECT, true);
             length += stringSize(will.topic()) + binarySize(will.payload());
         }

@@ -7,7 +7,8 @@ import org.swarmmq.protocol.packets.PacketType;
 /**
  * One complete control packet as framed (section 2.1): the first byte of the Fixed Header (type
  * in bits 7-4, flags in bits 3-0) and the body, exactly RemainingLength bytes. The frame owns the
- * body array: {@link FrameReader} copies received bytes into it once, and {@link PacketDecoder}
+ * body array: {@link FrameReader} fills it with the received bytes (once for bodies up to 64 KiB;
+ * larger ones are re-copied while the buffer grows with what arrives), and {@link PacketDecoder}
  * hands out slices of it (PUBLISH payload, binary properties) without copying again. Nobody
  * writes to the array after the frame is built.
  */

@@ -2,6 +2,7 @@ package org.swarmmq.protocol.codec;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Objects;
 import org.swarmmq.protocol.ProtocolException;
 import org.swarmmq.protocol.packets.ReasonCode;
@@ -15,9 +16,17 @@ import org.swarmmq.protocol.packets.ReasonCode;
  * </pre>
  * The Fixed Header is parsed byte by byte as it is fed, so nothing is buffered but the frame
  * bodies: as soon as the RemainingLength is known the whole packet size is checked against the
- * maximum, before the body is allocated (a client declaring 100 MB is refused on its header,
- * not after we buffered the 100 MB). Each body array is allocated once, at its declared size,
- * and received bytes are copied into it once; no pending buffer is ever re-copied.
+ * maximum (a client declaring 100 MB to a 1 MB server is refused on its header).
+ *
+ * <p>A declared size within the maximum is still only a claim: memory follows the bytes that
+ * actually arrive, never the RemainingLength alone. Otherwise a client declaring 256 MB and
+ * sending 10 bytes would cost 256 MB, and a few hundred such connections would exhaust the heap.
+ * The body buffer starts at min(RemainingLength, {@value #INITIAL_BODY_CAPACITY}) bytes and
+ * doubles, capped at the RemainingLength, as bytes arrive; so it never exceeds twice what was
+ * received (plus the initial 64 KiB), and it ends exactly full, handed to the {@link Frame}
+ * without a copy. The price: a body larger than 64 KiB is re-copied as it grows, which by the
+ * geometric sum is less than one extra copy of the body in all; bodies up to 64 KiB, nearly
+ * every MQTT packet, are still copied once.
  *
  * <p>A protocol error ends the stream: frames completed before the bad byte are still returned
  * by {@link #next()}, then {@code next()} throws the error, now and on every later call, and
@@ -30,13 +39,16 @@ public final class FrameReader {
     public static final int MAX_REMAINING_LENGTH = 268_435_455;
     /** One type byte, four RemainingLength bytes, the largest body. */
     public static final int MAX_PACKET_SIZE = 1 + 4 + MAX_REMAINING_LENGTH;
+    /** The body buffer allocated before any body byte has arrived; it grows from there. */
+    static final int INITIAL_BODY_CAPACITY = 64 * 1024;
 
     private final int maximumPacketSize;
     private final ArrayDeque<Frame> complete = new ArrayDeque<>();
     private ProtocolException failure;
 
     // The packet being read: its first byte (-1 before it arrives), its RemainingLength so far,
-    // and once the length is complete its body and how much of the body has arrived.
+    // and once the length is complete its body buffer (body.length <= remainingLength, grown on
+    // demand) and how much of the body has arrived.
     private int firstByte = -1;
     private int remainingLength;
     private int lengthBytes;
@@ -66,11 +78,12 @@ public final class FrameReader {
         try {
             while (off < end) {
                 if (body != null) {
-                    int n = Math.min(end - off, body.length - bodyFilled);
+                    int n = Math.min(end - off, remainingLength - bodyFilled);
+                    ensureCapacity(bodyFilled + n);
                     System.arraycopy(b, off, body, bodyFilled, n);
                     off += n;
                     bodyFilled += n;
-                    if (bodyFilled == body.length) completeFrame();
+                    if (bodyFilled == remainingLength) completeFrame();
                 } else {
                     headerByte(b[off++] & 0xFF);
                 }
@@ -93,10 +106,11 @@ public final class FrameReader {
         try {
             while (b.hasRemaining()) {
                 if (body != null) {
-                    int n = Math.min(b.remaining(), body.length - bodyFilled);
+                    int n = Math.min(b.remaining(), remainingLength - bodyFilled);
+                    ensureCapacity(bodyFilled + n);
                     b.get(body, bodyFilled, n);
                     bodyFilled += n;
-                    if (bodyFilled == body.length) completeFrame();
+                    if (bodyFilled == remainingLength) completeFrame();
                 } else {
                     headerByte(b.get() & 0xFF);
                 }
@@ -148,13 +162,27 @@ public final class FrameReader {
             throw new ProtocolException(ReasonCode.PACKET_TOO_LARGE, "[MQTT-3.2.2-15] packet of " + packetSize
                     + " bytes (RemainingLength " + remainingLength + ") exceeds the Maximum Packet Size " + maximumPacketSize);
         }
-        body = new byte[remainingLength];
+        body = new byte[Math.min(remainingLength, INITIAL_BODY_CAPACITY)];
         bodyFilled = 0;
         if (remainingLength == 0) completeFrame();
     }
 
+    /**
+     * Makes room for {@code needed <= remainingLength} body bytes: at least doubling, so the
+     * copies stay linear in the body size, but never beyond the RemainingLength, so the buffer is
+     * exactly full when the body is complete.
+     */
+    private void ensureCapacity(int needed) {
+        if (needed <= body.length) return;
+        int grown = (int) Math.min(remainingLength, Math.max(needed, 2L * body.length));
+        body = Arrays.copyOf(body, grown);
+    }
+
     private void completeFrame() {
-        complete.add(new Frame(firstByte, body, lengthBytes));
+        // The capacity never exceeds the RemainingLength, so a complete body fills its buffer
+        // exactly; the copy below is a safety net that never runs.
+        byte[] exact = body.length == remainingLength ? body : Arrays.copyOf(body, remainingLength);
+        complete.add(new Frame(firstByte, exact, lengthBytes));
         firstByte = -1;
         remainingLength = 0;
         lengthBytes = 0;
@@ -165,7 +193,7 @@ public final class FrameReader {
     @Override
     public String toString() {
         return "FrameReader[" + complete.size() + " complete, "
-                + (body != null ? bodyFilled + "/" + body.length + " body bytes" : lengthBytes + " length bytes")
+                + (body != null ? bodyFilled + "/" + remainingLength + " body bytes" : lengthBytes + " length bytes")
                 + (failure != null ? ", failed: " + failure.getMessage() : "") + "]";
     }
 }

@@ -13,6 +13,7 @@ import org.swarmmq.protocol.packets.Disconnect;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.PacketType;
 import org.swarmmq.protocol.packets.Properties;
+import org.swarmmq.protocol.packets.PropertyId;
 import org.swarmmq.protocol.packets.ProtocolVersion;
 import org.swarmmq.protocol.packets.PubAck;
 import org.swarmmq.protocol.packets.PubComp;
@@ -35,8 +36,11 @@ import org.swarmmq.protocol.packets.Unsubscribe;
  * <p>MQTT 3.1 and 3.1.1 have no properties and no reason codes on the wire: for them properties
  * are dropped (so a PUBLISH received from an MQTT 5 client can be forwarded as is) and reason
  * codes map to return codes where the packet has one. Packets that cannot exist in a version
- * (AUTH before MQTT 5) or values that cannot be written are refused with
- * IllegalArgumentException: the broker builds every packet it encodes, so that is a bug.
+ * (AUTH before MQTT 5), values that cannot be written, and packets the receiver must reject (a
+ * reason code outside the packet's table, a wildcard in a Topic Name, an empty Topic Filter, a
+ * property value its section forbids) are refused with IllegalArgumentException, before anything
+ * is written: the broker builds every packet it encodes, so that is a bug. What this encoder
+ * writes, {@link PacketDecoder} accepts.
  */
 public final class PacketEncoder {
     private PacketEncoder() {}
@@ -107,7 +111,12 @@ public final class PacketEncoder {
         PacketType type = p.type();
         return switch (type) {
             case CONNECT -> ConnectEncoder.remainingLength((Connect) p);
-            case CONNACK -> 2 + (v.isV5() ? propertiesSize(((ConnAck) p).properties(), type, false) : 0);
+            case CONNACK -> {
+                ConnAck a = (ConnAck) p;
+                if (v.isV5()) checkReasonCode(type, a.reasonCode());
+                else connectReturnCode(a.reasonCode()); // refuses codes 3.1.1 cannot say, before anything is written
+                yield 2 + (v.isV5() ? propertiesSize(a.properties(), type, false) : 0);
+            }
             case PUBLISH -> publishRemainingLength((Publish) p, v);
             case PUBACK -> ackRemainingLength(type, ((PubAck) p).reasonCode(), ((PubAck) p).properties(), v);
             case PUBREC -> ackRemainingLength(type, ((PubRec) p).reasonCode(), ((PubRec) p).properties(), v);
@@ -116,13 +125,16 @@ public final class PacketEncoder {
             case SUBSCRIBE -> subscribeRemainingLength((Subscribe) p, v);
             case SUBACK -> {
                 SubAck s = (SubAck) p;
+                checkReasonCodes(type, s.reasonCodes(), v);
                 yield 2 + (v.isV5() ? propertiesSize(s.properties(), type, false) : 0) + s.reasonCodes().size();
             }
             case UNSUBSCRIBE -> unsubscribeRemainingLength((Unsubscribe) p, v);
             case UNSUBACK -> {
                 UnsubAck u = (UnsubAck) p;
                 // 3.1.1 UNSUBACK is the Packet Identifier alone (3.11.2)
-                yield v.isV5() ? 2 + propertiesSize(u.properties(), type, false) + u.reasonCodes().size() : 2;
+                if (!v.isV5()) yield 2;
+                checkReasonCodes(type, u.reasonCodes(), v);
+                yield 2 + propertiesSize(u.properties(), type, false) + u.reasonCodes().size();
             }
             case PINGREQ, PINGRESP -> 0;
             case DISCONNECT -> reasonAndPropertiesLength(type, ((Disconnect) p).reasonCode(), ((Disconnect) p).properties(), v);
@@ -139,6 +151,11 @@ public final class PacketEncoder {
     private static int publishRemainingLength(Publish p, ProtocolVersion v) {
         if (p.qos() > 0 && p.packetId() == 0) { // a session forgot to assign one [MQTT-2.3.1-1]
             throw new IllegalArgumentException("PUBLISH at QoS " + p.qos() + " without a packet identifier");
+        }
+        // MQTT 5 may leave the Topic Name empty when a Topic Alias stands for it (3.3.2.1); the
+        // alias is a property, so it is not on a 3.1/3.1.1 wire and the name must be there.
+        if (!p.topic().isEmpty() || !v.isV5() || !p.properties().has(PropertyId.TOPIC_ALIAS)) {
+            checkTopicName(p.topic(), "PUBLISH Topic Name");
         }
         return stringSize(p.topic())
                 + (p.qos() > 0 ? 2 : 0) // Packet Identifier only at QoS 1 and 2 [MQTT-2.2.1-2]
@@ -162,6 +179,7 @@ public final class PacketEncoder {
      */
     private static int ackRemainingLength(PacketType type, ReasonCode code, Properties props, ProtocolVersion v) {
         if (!v.isV5()) return 2;
+        checkReasonCode(type, code);
         if (props.isEmpty()) return code == ReasonCode.SUCCESS ? 2 : 3;
         return 3 + propertiesSize(props, type, false);
     }
@@ -182,7 +200,12 @@ public final class PacketEncoder {
             if (type == PacketType.AUTH) throw new IllegalArgumentException("AUTH does not exist before MQTT 5: " + v);
             return 0;
         }
+        checkReasonCode(type, code);
         if (props.isEmpty() && code == ReasonCode.SUCCESS) return 0; // 3.14.2.1, 3.15.2.1: Remaining Length 0
+        if (type == PacketType.AUTH && !props.has(PropertyId.AUTHENTICATION_METHOD)) {
+            // 3.15.2.2.2 "It is a Protocol Error to omit the Authentication Method"; [MQTT-4.12.0-5]
+            throw new IllegalArgumentException("AUTH " + code + " without an Authentication Method (3.15.2.2.2)");
+        }
         // DISCONNECT may also drop Property Length alone (3.14.2.2.1); AUTH may not (3.15.2.2.1).
         if (props.isEmpty() && type == PacketType.DISCONNECT) return 1;
         return 1 + propertiesSize(props, type, false);
@@ -230,7 +253,14 @@ public final class PacketEncoder {
         if (p.subscriptions().isEmpty()) throw new IllegalArgumentException("SUBSCRIBE without a Topic Filter [MQTT-3.8.3-3]");
         int length = 2 + (v.isV5() ? propertiesSize(p.properties(), PacketType.SUBSCRIBE, false) : 0);
         List<Subscription> subs = p.subscriptions();
-        for (int i = 0, n = subs.size(); i < n; i++) length += stringSize(subs.get(i).topicFilter()) + 1;
+        for (int i = 0, n = subs.size(); i < n; i++) {
+            Subscription s = subs.get(i);
+            checkFilterNotEmpty(s.topicFilter());
+            if (v.isV5() && s.noLocal() && s.topicFilter().startsWith("$share/")) {
+                throw new IllegalArgumentException("No Local on a Shared Subscription [MQTT-3.8.3-4]: " + s.topicFilter());
+            }
+            length += stringSize(s.topicFilter()) + 1;
+        }
         return length;
     }
 
@@ -285,7 +315,10 @@ public final class PacketEncoder {
         if (p.topicFilters().isEmpty()) throw new IllegalArgumentException("UNSUBSCRIBE without a Topic Filter [MQTT-3.10.3-2]");
         int length = 2 + (v.isV5() ? propertiesSize(p.properties(), PacketType.UNSUBSCRIBE, false) : 0);
         List<String> filters = p.topicFilters();
-        for (int i = 0, n = filters.size(); i < n; i++) length += stringSize(filters.get(i));
+        for (int i = 0, n = filters.size(); i < n; i++) {
+            checkFilterNotEmpty(filters.get(i));
+            length += stringSize(filters.get(i));
+        }
         return length;
     }
 
@@ -307,6 +340,30 @@ public final class PacketEncoder {
     }
 
     // ---- shared ----
+
+    /** A reason code outside the packet's table is malformed to the receiver ([MQTT-3.4.2-1] and its siblings). */
+    private static void checkReasonCode(PacketType type, ReasonCode code) {
+        if (!ReasonCodes.allowed(type, code)) {
+            throw new IllegalArgumentException(code + " is not a " + type + " Reason Code " + ReasonCodes.rule(type));
+        }
+    }
+
+    /** SUBACK and (MQTT 5) UNSUBACK: one code per Topic Filter of the request, which has at least one. */
+    private static void checkReasonCodes(PacketType type, List<ReasonCode> codes, ProtocolVersion v) {
+        if (codes.isEmpty()) {
+            throw new IllegalArgumentException(type + " without a Reason Code: one per Topic Filter "
+                    + (type == PacketType.SUBACK ? "[MQTT-3.8.4-5] (MQTT 5: [MQTT-3.8.4-6])" : "[MQTT-3.11.3-1]"));
+        }
+        for (int i = 0, n = codes.size(); i < n; i++) {
+            if (v.isV5()) checkReasonCode(type, codes.get(i));
+            else subAckReturnCode(codes.get(i)); // refuses codes 3.1.1 cannot say, before anything is written
+        }
+    }
+
+    /** Every version rejects an empty Topic Filter [MQTT-4.7.3-1]; the rest of its syntax is the broker's to judge. */
+    private static void checkFilterNotEmpty(String filter) {
+        if (filter.isEmpty()) throw new IllegalArgumentException("a Topic Filter must be at least one character [MQTT-4.7.3-1]");
+    }
 
     /** A properties block whose length is recounted here: counting is cheaper than carrying it. */
     static int writePropertiesBlock(byte[] out, int pos, Properties props, PacketType type) {

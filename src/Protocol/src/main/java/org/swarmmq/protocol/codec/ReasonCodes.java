@@ -65,6 +65,17 @@ final class ReasonCodes {
         RULE.put(PacketType.AUTH, "[MQTT-3.15.2-1]");
     }
 
+    /** Whether {@code packet}'s table lists {@code code}; the encoder's side of {@link #v5}. */
+    static boolean allowed(PacketType packet, ReasonCode code) {
+        Set<ReasonCode> codes = ALLOWED.get(packet);
+        return codes != null && codes.contains(code);
+    }
+
+    /** The rule id naming {@code packet}'s reason code table, for messages. */
+    static String rule(PacketType packet) {
+        return RULE.get(packet);
+    }
+
     /** The MQTT 5 reason code in {@code packet} for the byte {@code value}. */
     static ReasonCode v5(PacketType packet, int value) {
         ReasonCode code = ReasonCode.of(value);

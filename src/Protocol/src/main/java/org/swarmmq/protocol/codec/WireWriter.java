@@ -180,9 +180,53 @@ final class WireWriter {
                 throw new IllegalArgumentException(id + " appears more than once in " + packet + " (Protocol Error, 2.2.2.2)");
             }
             seen |= bit;
+            checkValue(p);
             length += propertySize(p);
         }
+        // 3.1.2.11.10: "It is a Protocol Error to include Authentication Data if there is no Authentication Method"
+        if (packet == PacketType.CONNECT && !inWill && (seen & 1L << PropertyId.AUTHENTICATION_DATA.id()) != 0
+                && (seen & 1L << PropertyId.AUTHENTICATION_METHOD.id()) == 0) {
+            throw new IllegalArgumentException("Authentication Data without Authentication Method in CONNECT (3.1.2.11.10)");
+        }
         return length;
+    }
+
+    /**
+     * The value rules of each property's own section. A {@link Property} holds any value of its
+     * data type, but the receiver treats these as a Protocol Error ({@code PropertiesReader}
+     * checks the same list), so they are refused before anything is written.
+     */
+    static void checkValue(Property p) {
+        PropertyId id = p.id();
+        switch (id) {
+            case PAYLOAD_FORMAT_INDICATOR, REQUEST_PROBLEM_INFORMATION, REQUEST_RESPONSE_INFORMATION, MAXIMUM_QOS,
+                    RETAIN_AVAILABLE, WILDCARD_SUBSCRIPTION_AVAILABLE, SUBSCRIPTION_IDENTIFIER_AVAILABLE,
+                    SHARED_SUBSCRIPTION_AVAILABLE -> {
+                if ((Integer) p.value() > 1) {
+                    throw new IllegalArgumentException(id + " must be 0 or 1, got " + p.value() + " (Protocol Error, 2.2.2.2)");
+                }
+            }
+            // 3.1.2.11.3, 3.1.2.11.4, 3.2.2.3.3, 3.2.2.3.6, 3.3.2.3.4, 3.3.2.3.8, 3.8.2.1.2
+            case RECEIVE_MAXIMUM, MAXIMUM_PACKET_SIZE, SUBSCRIPTION_IDENTIFIER, TOPIC_ALIAS -> {
+                if (((Number) p.value()).longValue() == 0) {
+                    throw new IllegalArgumentException(id + " must not be 0 (Protocol Error)");
+                }
+            }
+            case RESPONSE_TOPIC -> checkTopicName((String) p.value(), "Response Topic"); // [MQTT-3.3.2-14]
+            default -> { }
+        }
+    }
+
+    /**
+     * A Topic Name (PUBLISH, Will Topic, Response Topic) is at least one character [MQTT-4.7.3-1]
+     * and holds no wildcard [MQTT-3.3.2-2]; receivers reject anything else. Two indexOf scans:
+     * cheap next to the copy of the payload.
+     */
+    static void checkTopicName(String topic, String field) {
+        if (topic.isEmpty()) throw new IllegalArgumentException(field + " must be at least one character [MQTT-4.7.3-1]");
+        if (topic.indexOf('+') >= 0 || topic.indexOf('#') >= 0) {
+            throw new IllegalArgumentException(field + " must not contain '+' or '#' [MQTT-3.3.2-2]: " + topic);
+        }
     }
 
     /** The wire size of a properties block: Property Length and the properties. */

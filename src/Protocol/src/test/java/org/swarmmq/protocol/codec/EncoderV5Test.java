@@ -119,7 +119,10 @@ class EncoderV5Test {
     @DisplayName("PUBLISH without properties: Property Length 0 between Packet Identifier and payload")
     void publishWithoutProperties() {
         assertEncodes("32 0B 00 03 31 31 30 00 06 00 31 32 33", Publish.of("110", 1, 6, Bytes.utf8("123")), V5);
-        assertEncodes("30 03 00 00 00", Publish.of("", 0, 0, Bytes.EMPTY), V5); // empty topic: Topic Alias case
+        // An empty Topic Name needs a Topic Alias (3.3.2.1); without one the receiver has a Protocol Error.
+        assertEncodes("30 06 00 00 03 23 00 01", new Publish(false, 0, false, "", 0, Bytes.EMPTY,
+                Properties.of(prop(PropertyId.TOPIC_ALIAS, 1))), V5);
+        assertThrows(IllegalArgumentException.class, () -> PacketEncoder.encode(Publish.of("", 0, 0, Bytes.EMPTY), V5));
     }
 
     @Test
@@ -202,7 +205,10 @@ class EncoderV5Test {
     @DisplayName("AUTH: length 0 on Success without properties; otherwise reason code and Property Length (3.15.2)")
     void auth() {
         assertEncodes("F0 00", new Auth(ReasonCode.SUCCESS, Properties.EMPTY), V5);
-        assertEncodes("F0 02 18 00", new Auth(ReasonCode.CONTINUE_AUTHENTICATION, Properties.EMPTY), V5);
+        // Not "F0 02 18 00": without the short form the Authentication Method is required (3.15.2.2.2,
+        // [MQTT-4.12.0-5]) and the decoder rejects its absence as a Protocol Error.
+        assertThrows(IllegalArgumentException.class,
+                () -> PacketEncoder.encode(new Auth(ReasonCode.CONTINUE_AUTHENTICATION, Properties.EMPTY), V5));
         assertEncodes("F0 0B 18 09 15 00 01 6D 16 00 02 01 02", new Auth(ReasonCode.CONTINUE_AUTHENTICATION,
                 Properties.of(prop(PropertyId.AUTHENTICATION_METHOD, "m"),
                         prop(PropertyId.AUTHENTICATION_DATA, Bytes.wrap(new byte[] {1, 2})))), V5);

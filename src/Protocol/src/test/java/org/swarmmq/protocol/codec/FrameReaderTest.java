@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.swarmmq.protocol.codec.DecoderFixtures.assertRejected;
 import static org.swarmmq.protocol.codec.DecoderFixtures.hex;
 
@@ -18,8 +19,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.swarmmq.protocol.Bytes;
 import org.swarmmq.protocol.ProtocolException;
 import org.swarmmq.protocol.packets.PacketType;
+import org.swarmmq.protocol.packets.ProtocolVersion;
+import org.swarmmq.protocol.packets.Publish;
 import org.swarmmq.protocol.packets.ReasonCode;
 
 class FrameReaderTest {
@@ -213,5 +217,47 @@ class FrameReaderTest {
         reader.feed(b);
         assertEquals(EXPECTED.get(1), reader.next());
         assertEquals(b.limit(), b.position());
+    }
+
+    @Test
+    @DisplayName("Memory follows the bytes received: a declared 200 MiB body with 100 bytes sent allocates < 1 MiB")
+    void declaredBodyIsNotAllocatedUpFront() {
+        assumeTrue(AllocationCounter.supported(), "this JVM does not count allocated bytes per thread");
+        FrameReader reader = new FrameReader(256 << 20);
+        // RemainingLength 209715200 (200 MiB) = 100 * 128^3: 80 80 80 64
+        byte[] header = hex("30 80 80 80 64");
+        byte[] hundredBytes = new byte[100];
+        long before = AllocationCounter.allocatedBytes();
+        reader.feed(header);
+        reader.feed(hundredBytes);
+        Frame f = reader.next();
+        long allocated = AllocationCounter.allocatedBytes() - before;
+        assertNull(f);
+        assertTrue(reader.hasPartialFrame());
+        assertTrue(allocated < 1 << 20, "allocated " + allocated + " bytes for 105 bytes received");
+        assertTrue(reader.toString().contains("100/209715200 body bytes"), reader.toString());
+    }
+
+    @Test
+    @DisplayName("A 5 MiB PUBLISH fed in 1 KiB chunks grows its buffer and decodes to the same payload")
+    void largeBodyInSmallChunks() {
+        byte[] payload = new byte[5 << 20];
+        for (int i = 0; i < payload.length; i++) payload[i] = (byte) (i * 31 + (i >>> 11));
+        Publish sent = Publish.of("big/body", 1, 7, Bytes.wrap(payload));
+        byte[] wire = PacketEncoder.encode(sent, ProtocolVersion.V5);
+        FrameReader reader = new FrameReader(FrameReader.MAX_PACKET_SIZE);
+        Frame frame = null;
+        for (int at = 0; at < wire.length; at += 1024) {
+            assertNull(frame, "a frame before its last byte arrived");
+            reader.feed(wire, at, Math.min(1024, wire.length - at));
+            frame = reader.next();
+        }
+        assertNotNull(frame);
+        assertNull(reader.next());
+        assertFalse(reader.hasPartialFrame());
+        assertEquals(wire.length, frame.wireSize());
+        Publish received = (Publish) PacketDecoder.decode(frame, ProtocolVersion.V5);
+        assertEquals(Bytes.wrap(payload), received.payload());
+        assertEquals(sent, received);
     }
 }
