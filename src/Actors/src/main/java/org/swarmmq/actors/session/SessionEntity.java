@@ -348,8 +348,13 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         // RETAIN is 0 when forwarding to an established subscription [MQTT-3.3.1-9], unless
         // the MQTT 5 subscriber asked for Retain As Published [MQTT-3.3.1-12].
         boolean retain = delivery.retainAsPublished() && d.message().retain() && version.isV5();
+        long droppedBefore = outbox.dropped();
         send(outbox.offer(toPublish(d.message(), delivery.qos(), retain, delivery.subscriptionIds()),
                 connection != null));
+        if (outbox.dropped() > droppedBefore && droppedBefore % 1000 == 0) {
+            getContext().getLog().warn("Client {}: queue full ({} queued, {} in flight), {} messages dropped so far",
+                    clientId, outbox.queued(), outbox.inflight(), outbox.dropped());
+        }
         if (connection == null && d.delivery().qos() > 0) persist(); // queued for an offline client
         return this;
     }
