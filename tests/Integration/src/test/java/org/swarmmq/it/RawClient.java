@@ -20,6 +20,11 @@ import org.swarmmq.protocol.packets.Connect;
 import org.swarmmq.protocol.packets.Disconnect;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Properties;
+import org.swarmmq.protocol.packets.PubAck;
+import org.swarmmq.protocol.packets.PubComp;
+import org.swarmmq.protocol.packets.PubRec;
+import org.swarmmq.protocol.packets.PubRel;
+import org.swarmmq.protocol.packets.Publish;
 import org.swarmmq.protocol.packets.ProtocolVersion;
 import org.swarmmq.protocol.packets.ReasonCode;
 import org.swarmmq.protocol.packets.SubAck;
@@ -112,6 +117,24 @@ public final class RawClient implements AutoCloseable {
         UnsubAck ack = expect(UnsubAck.class);
         if (ack.packetId() != id) throw new AssertionError("[MQTT-3.10.4-4] UNSUBACK id " + ack.packetId() + " for " + id);
         return ack;
+    }
+
+    /**
+     * Publishes and completes the publisher's side of the flow: PUBACK for QoS 1 [MQTT-4.3.2-2];
+     * PUBREC, our PUBREL, PUBCOMP for QoS 2 [MQTT-4.3.3-2], each with the PUBLISH's packet id.
+     */
+    public void publishAcked(Publish p) {
+        send(p);
+        if (p.qos() == 1) {
+            PubAck ack = expect(PubAck.class);
+            if (ack.packetId() != p.packetId()) throw new AssertionError("PUBACK " + ack + " for " + p);
+        } else if (p.qos() == 2) {
+            PubRec rec = expect(PubRec.class);
+            if (rec.packetId() != p.packetId()) throw new AssertionError("PUBREC " + rec + " for " + p);
+            send(new PubRel(p.packetId()));
+            PubComp comp = expect(PubComp.class);
+            if (comp.packetId() != p.packetId()) throw new AssertionError("PUBCOMP " + comp + " for " + p);
+        }
     }
 
     /** DISCONNECT (normal), then close the socket. */
