@@ -94,6 +94,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private ConnectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, BrokerSettings settings,
                             Router router, String remote) {
         super(ctx);
+        // Pekko names an actor's logger after the class it finds on the stack at the first log
+        // call; from a timer message (keep alive, connect timeout) that is a Pekko class, whose
+        // level is WARN, so those closes went unlogged. Name it once, here.
+        ctx.setLoggerName(ConnectionActor.class);
         this.settings = settings;
         this.timers = timers;
         this.sharding = ClusterSharding.get(ctx.getSystem());
