@@ -145,9 +145,12 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                     return this;
                 })
                 .onMessage(Close.class, m -> {
-                    // Taken over: the session lives on, so no will and no detach [MQTT-3.1.4-3].
+                    // Taken over: the session lives on, so no detach [MQTT-3.1.4-3]. The old
+                    // connection ends without a DISCONNECT from its client, so its will is
+                    // published [MQTT-3.1.2-8] (5.0 3.1.4: "If the existing Client has a Will
+                    // Message, that Will Message is published"); mosquitto does the same.
                     session = null;
-                    return close(m.reason(), false, "session taken over by another connection");
+                    return close(m.reason(), true, "session taken over by another connection");
                 })
                 .onMessage(RoutedAck.class, m -> {
                     PendingAck a = awaitingRoute.remove(m.correlationId());
