@@ -27,6 +27,7 @@ import org.swarmmq.actors.session.SessionProtocol;
 import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.codec.FrameReader;
 import org.swarmmq.protocol.codec.PacketEncoder;
 import org.swarmmq.protocol.packets.*;
 
@@ -213,6 +214,11 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         } else if (version == ProtocolVersion.V3_1 && id.length() > 23) {
             enqueue(ConnAck.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID)); // 3.1: 1 to 23 characters
             return close(null, false, "MQTT 3.1 client id longer than 23 characters");
+        }
+        if (version.isV5() && settings.maxPacketSize() < FrameReader.MAX_PACKET_SIZE) {
+            // Without this property a client may send up to 256 MiB in good faith (3.2.2.3.6),
+            // and we would disconnect it for a limit it was never told.
+            connackProps = connackProps.with(PropertyId.MAXIMUM_PACKET_SIZE, (long) settings.maxPacketSize());
         }
         clientId = id;
         pendingConnackProperties = connackProps;
