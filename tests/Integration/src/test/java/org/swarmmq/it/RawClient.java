@@ -164,6 +164,11 @@ public final class RawClient implements AutoCloseable {
         return this;
     }
 
+    /** The version packets are encoded and decoded in (set by CONNECT or {@link #version(ProtocolVersion)}). */
+    public ProtocolVersion version() {
+        return version;
+    }
+
     public void sendBytes(byte[] bytes) {
         try {
             synchronized (out) {
