@@ -217,8 +217,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         }
         if (version.isV5() && settings.maxPacketSize() < FrameReader.MAX_PACKET_SIZE) {
             // Without this property a client may send up to 256 MiB in good faith (3.2.2.3.6),
-            // and we would disconnect it for a limit it was never told.
-            connackProps = connackProps.with(PropertyId.MAXIMUM_PACKET_SIZE, (long) settings.maxPacketSize());
+            // and we would disconnect it for a limit it was never told. Capped at 268435455:
+            // python paho refuses larger values, and announcing less than we accept is safe.
+            long announced = Math.min(settings.maxPacketSize(), FrameReader.MAX_REMAINING_LENGTH);
+            connackProps = connackProps.with(PropertyId.MAXIMUM_PACKET_SIZE, announced);
         }
         clientId = id;
         pendingConnackProperties = connackProps;
