@@ -27,6 +27,7 @@ import org.swarmmq.actors.session.SessionProtocol;
 import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.codec.FrameReader;
 import org.swarmmq.protocol.codec.PacketEncoder;
 import org.swarmmq.protocol.packets.*;
 
@@ -100,6 +101,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private ConnectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, BrokerSettings settings,
                             Router router, String remote) {
         super(ctx);
+        // Pekko names an actor's logger after the class it finds on the stack at the first log
+        // call; from a timer message (keep alive, connect timeout) that is a Pekko class, whose
+        // level is WARN, so those closes went unlogged. Name it once, here.
+        ctx.setLoggerName(ConnectionActor.class);
         this.settings = settings;
         this.timers = timers;
         this.sharding = ClusterSharding.get(ctx.getSystem());
@@ -147,9 +152,12 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                     return this;
                 })
                 .onMessage(Close.class, m -> {
-                    // Taken over: the session lives on, so no will and no detach [MQTT-3.1.4-3].
+                    // Taken over: the session lives on, so no detach [MQTT-3.1.4-3]. The old
+                    // connection ends without a DISCONNECT from its client, so its will is
+                    // published [MQTT-3.1.2-8] (5.0 3.1.4: "If the existing Client has a Will
+                    // Message, that Will Message is published"); mosquitto does the same.
                     session = null;
-                    return close(m.reason(), false, "session taken over by another connection");
+                    return close(m.reason(), true, "session taken over by another connection");
                 })
                 .onMessage(SessionStopped.class, m -> {
                     session = null; // it is gone: nothing to detach from
@@ -217,6 +225,13 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         } else if (version == ProtocolVersion.V3_1 && id.length() > 23) {
             enqueue(ConnAck.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID)); // 3.1: 1 to 23 characters
             return close(null, false, "MQTT 3.1 client id longer than 23 characters");
+        }
+        if (version.isV5() && settings.maxPacketSize() < FrameReader.MAX_PACKET_SIZE) {
+            // Without this property a client may send up to 256 MiB in good faith (3.2.2.3.6),
+            // and we would disconnect it for a limit it was never told. Capped at 268435455:
+            // python paho refuses larger values, and announcing less than we accept is safe.
+            long announced = Math.min(settings.maxPacketSize(), FrameReader.MAX_REMAINING_LENGTH);
+            connackProps = connackProps.with(PropertyId.MAXIMUM_PACKET_SIZE, announced);
         }
         clientId = id;
         pendingConnackProperties = connackProps;

@@ -12,6 +12,7 @@ import org.swarmmq.protocol.codec.FrameReader;
 import org.swarmmq.protocol.codec.PacketDecoder;
 import org.swarmmq.protocol.packets.Connect;
 import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.PacketType;
 import org.swarmmq.protocol.packets.ProtocolVersion;
 
 /**
@@ -29,10 +30,15 @@ public final class DecodeStage {
             FrameReader reader = new FrameReader(maxPacketSize);
             ProtocolVersion[] version = {null};
             boolean[] broken = {false};
+            boolean[] first = {true};
             return bytes -> {
-                if (broken[0]) return List.of();
+                if (broken[0] || bytes.isEmpty()) return List.of();
                 List<Object> out = new ArrayList<>(2);
                 try {
+                    if (first[0]) {
+                        first[0] = false;
+                        checkFirstByte(bytes.head() & 0xFF);
+                    }
                     for (ByteBuffer b : bytes.getByteBuffers()) reader.feed(b);
                     Frame frame;
                     while ((frame = reader.next()) != null) {
@@ -47,5 +53,18 @@ public final class DecodeStage {
                 return out;
             };
         });
+    }
+
+    /**
+     * The first byte of the stream already tells whether the first packet is a CONNECT
+     * [MQTT-3.1.0-1]: refuse anything else at once, rather than wait for a body its header may
+     * declare (an HTTP request's "GE" declares 69 bytes) or decode it without a version. Type 0
+     * is left to the FrameReader, which names its own rule.
+     */
+    private static void checkFirstByte(int firstByte) {
+        PacketType type = PacketType.of(firstByte >>> 4);
+        if (type != null && type != PacketType.CONNECT) {
+            throw ProtocolException.protocolError("[MQTT-3.1.0-1] the first packet is " + type + ", not CONNECT");
+        }
     }
 }
