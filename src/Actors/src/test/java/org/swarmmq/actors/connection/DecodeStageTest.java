@@ -159,4 +159,14 @@ class DecodeStageTest {
         assertEquals(1, out.size(), out::toString);
         assertEquals(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, violation(out.get(0)));
     }
+
+    @Test
+    @DisplayName("[MQTT-3.1.0-1] a first packet other than CONNECT is a PROTOCOL_ERROR violation, not a stream failure")
+    void firstPacketNotConnect() throws Exception {
+        byte[] bytes = concat(encode(ProtocolVersion.V3_1_1, PingReq.INSTANCE),
+                encode(ProtocolVersion.V3_1_1, CONNECT_311));
+        List<Object> out = run(List.of(ByteString.fromArray(bytes)), MAX);
+        assertEquals(1, out.size(), out::toString);
+        assertEquals(ReasonCode.PROTOCOL_ERROR, violation(out.get(0)));
+    }
 }
