@@ -28,11 +28,20 @@ import org.swarmmq.actors.topic.NodeRoutes;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicState;
 import org.swarmmq.protocol.Bytes;
+import org.swarmmq.protocol.packets.Auth;
+import org.swarmmq.protocol.packets.ConnAck;
+import org.swarmmq.protocol.packets.Connect;
+import org.swarmmq.protocol.packets.Disconnect;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.PingReq;
+import org.swarmmq.protocol.packets.PingResp;
 import org.swarmmq.protocol.packets.Properties;
 import org.swarmmq.protocol.packets.Property;
 import org.swarmmq.protocol.packets.PropertyId;
 import org.swarmmq.protocol.packets.ProtocolVersion;
 import org.swarmmq.protocol.packets.PubAck;
+import org.swarmmq.protocol.packets.PubComp;
+import org.swarmmq.protocol.packets.PubRec;
 import org.swarmmq.protocol.packets.PubRel;
 import org.swarmmq.protocol.packets.Publish;
 import org.swarmmq.protocol.packets.ReasonCode;
@@ -40,7 +49,9 @@ import org.swarmmq.protocol.packets.SubAck;
 import org.swarmmq.protocol.packets.Subscribe;
 import org.swarmmq.protocol.packets.Subscription;
 import org.swarmmq.protocol.packets.UnsubAck;
+import org.swarmmq.protocol.packets.Unsubscribe;
 import org.swarmmq.protocol.packets.UserProperty;
+import org.swarmmq.protocol.packets.Will;
 
 /**
  * What goes to the journal, the durable state store or another node survives the node's real
@@ -163,5 +174,64 @@ class SerializationTest {
         assertRoundTrip(new SessionRecord(5, subs, List.of(inflight, resent), List.of(3, 4), List.of(queued),
                 List.of(10, 65_535)));
         assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of()));
+    }
+
+    @Test
+    @DisplayName("messages that cross nodes: session, topic and connection commands with actor refs and packets")
+    void crossNodeMessages() {
+        ActorRef<ConnectionProtocol.Command> connection = kit.<ConnectionProtocol.Command>createTestProbe().getRef();
+        ActorRef<TopicProtocol.Routed> routed = kit.<TopicProtocol.Routed>createTestProbe().getRef();
+        Message m = message("a/b", Bytes.utf8("p"), everyType());
+        TopicProtocol.Delivery delivery = new TopicProtocol.Delivery(1, true, List.of(3, 4));
+
+        assertRoundTrip(new SessionProtocol.Attach(connection, ProtocolVersion.V5, true, false, 65_535));
+        assertRoundTrip(new SessionProtocol.Detach(connection, List.of(1, 2)));
+        assertRoundTrip(new SessionProtocol.Deliver(m, delivery));
+        assertRoundTrip(new SessionProtocol.SubscribeRequest(connection, new Subscribe(3,
+                List.of(new Subscription("a/#", 1, true, false, 2)), Properties.EMPTY.with(
+                        PropertyId.SUBSCRIPTION_IDENTIFIER, 8))));
+        assertRoundTrip(new SessionProtocol.Acknowledge(connection, new PubAck(12)));
+        assertRoundTrip(new TopicProtocol.Route(m, Map.of("c1", delivery), routed, 42L));
+        assertRoundTrip(new TopicProtocol.Route(m, Map.of(), null, 0L));
+        assertRoundTrip(new TopicProtocol.Subscribed("a/#", List.of(m)));
+        assertRoundTrip(new ConnectionProtocol.Attached(true, List.of(5)));
+        assertRoundTrip(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER));
+        assertRoundTrip(new ConnectionProtocol.Send(List.of(
+                new SubAck(3, List.of(ReasonCode.GRANTED_QOS_1, ReasonCode.TOPIC_FILTER_INVALID), Properties.EMPTY),
+                new Publish(false, 1, true, "a/b", 9, Bytes.utf8("p"), everyType()),
+                new PubRel(9),
+                new UnsubAck(4, List.of(ReasonCode.NO_SUBSCRIPTION_EXISTED), Properties.EMPTY))));
+        assertRoundTrip(new NodeRoutes.WildcardActive(true, kit.<NodeRoutes.Acknowledged>createTestProbe().getRef()));
+    }
+
+    @Test
+    @DisplayName("every packet type survives as a Packet (the type id the mixin adds), inside a Send")
+    void everyPacketType() {
+        Properties p = Properties.EMPTY.with(PropertyId.REASON_STRING, "why");
+        List<Packet> all = List.of(
+                new Connect(ProtocolVersion.V5, "c", false, 30,
+                        new Will("w/t", Bytes.utf8("bye"), 1, true, Properties.EMPTY.with(
+                                PropertyId.WILL_DELAY_INTERVAL, 5L)),
+                        "user", Bytes.utf8("secret"), Properties.EMPTY.with(PropertyId.SESSION_EXPIRY_INTERVAL, 9L)),
+                Connect.of(ProtocolVersion.V3_1, "c31", true, 0),
+                new ConnAck(true, ReasonCode.SUCCESS, p),
+                Publish.of("t", 0, 0, Bytes.EMPTY),
+                new PubAck(1, ReasonCode.NO_MATCHING_SUBSCRIBERS, p),
+                new PubRec(2, ReasonCode.SUCCESS, Properties.EMPTY),
+                new PubRel(3, ReasonCode.PACKET_IDENTIFIER_NOT_FOUND, p),
+                new PubComp(4),
+                new Subscribe(5, List.of(new Subscription("a/+", 2)), Properties.EMPTY),
+                new SubAck(5, List.of(ReasonCode.GRANTED_QOS_2), Properties.EMPTY),
+                new Unsubscribe(6, List.of("a/+", "b"), Properties.EMPTY),
+                new UnsubAck(6, List.of(ReasonCode.SUCCESS), Properties.EMPTY),
+                PingReq.INSTANCE,
+                PingResp.INSTANCE,
+                Disconnect.of(ReasonCode.SESSION_TAKEN_OVER),
+                new Auth(ReasonCode.CONTINUE_AUTHENTICATION, Properties.EMPTY.with(
+                        PropertyId.AUTHENTICATION_METHOD, "SCRAM")));
+        assertEquals(15, all.stream().map(Packet::type).distinct().count(), "every type is here");
+        assertRoundTrip(new ConnectionProtocol.Send(all));
+        for (Packet packet : all) assertRoundTrip(new SessionProtocol.Acknowledge(
+                kit.<ConnectionProtocol.Command>createTestProbe().getRef(), packet));
     }
 }
