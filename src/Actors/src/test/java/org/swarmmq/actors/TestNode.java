@@ -81,7 +81,7 @@ public final class TestNode implements AutoCloseable {
     public TestNode withSessions(SessionEntity.Limits limits) {
         DurableStateUpdateStore<SessionRecord> store = sessionStore();
         sharding.init(Entity.of(SessionEntity.TYPE_KEY,
-                        ctx -> SessionEntity.create(ctx.getEntityId(), limits, store))
+                        ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, store))
                 .withStopMessage(new SessionEntity.Stop()));
         return this;
     }

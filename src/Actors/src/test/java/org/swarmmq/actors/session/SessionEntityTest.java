@@ -209,6 +209,23 @@ class SessionEntityTest {
     }
 
     @Test
+    @DisplayName("a clean session that ends and reconnects at once: the new Attach is not lost")
+    void detachThenAttachAtOnce() {
+        var conn = connection(node);
+        attach(node, "quick-client", conn, true, false, 65_535);
+        for (int i = 0; i < 10; i++) {
+            // Both in the entity's mailbox before it handles the Detach, and stops.
+            node.session("quick-client").tell(new SessionProtocol.Detach(conn.getRef(), List.of()));
+            conn = connection(node);
+            Attached a = attach(node, "quick-client", conn, true, false, 65_535);
+            assertFalse(a.sessionPresent(), "[MQTT-3.2.2-1]");
+        }
+        subscribe(node, "quick-client", conn, "sq2/t", 1); // the last incarnation serves the connection
+        route(node, message("sq2/t", "hi", 1, false));
+        assertEquals(Bytes.utf8("hi"), expectPublish(conn).payload());
+    }
+
+    @Test
     @DisplayName("[MQTT-3.1.2-4] a persistent session survives a node restart: subscriptions, in-flight (DUP=1 "
             + "[MQTT-4.4.0-1]), messages queued while offline, inbound QoS 2 ids")
     void persistentSessionSurvivesRestart() throws Exception {
