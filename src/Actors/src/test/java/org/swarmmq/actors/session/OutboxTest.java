@@ -102,7 +102,7 @@ class OutboxTest {
     }
 
     @Test
-    @DisplayName("QoS 2: PUBREC answers PUBREL [MQTT-4.3.3-3]; the id stays in use until PUBCOMP")
+    @DisplayName("QoS 2: PUBREC answers PUBREL (4.3.3); the id stays in use until PUBCOMP")
     void qos2Flow() {
         Outbox o = new Outbox(1, 10);
         Publish m1 = only(o.offer(msg("m1", 2), true));

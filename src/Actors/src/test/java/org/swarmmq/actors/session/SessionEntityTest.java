@@ -161,7 +161,7 @@ class SessionEntityTest {
     }
 
     @Test
-    @DisplayName("QoS 2 outbound: PUBREC is answered with PUBREL [MQTT-4.3.3-3]; ids differ while in flight [MQTT-2.3.1-2]")
+    @DisplayName("QoS 2 outbound: PUBREC is answered with PUBREL (4.3.3); ids differ while in flight [MQTT-2.3.1-2]")
     void qos2Flow() {
         var conn = connection(node);
         attach(node, "qos2-client", conn, true, false, 65_535);
@@ -251,7 +251,7 @@ class SessionEntityTest {
             var conn = connection(n2);
             Attached a = attach(n2, "durable-client", conn, false, true, 65_535);
             assertTrue(a.sessionPresent(), "[MQTT-3.2.2-2]");
-            assertEquals(List.of(7), a.inboundQos2(), "[MQTT-4.3.3-9] inbound QoS 2 ids kept");
+            assertEquals(List.of(7), a.inboundQos2(), "[MQTT-4.1.0-1] inbound QoS 2 ids are session state");
             List<Packet> resent = expectSend(conn);
             assertEquals(2, resent.size(), resent::toString);
             Publish again = assertInstanceOf(Publish.class, resent.get(0));

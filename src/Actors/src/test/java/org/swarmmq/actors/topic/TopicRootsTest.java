@@ -15,7 +15,7 @@ class TopicRootsTest {
             "a          | r:a",
             "a/#        | r:a",
             "a/+/c      | r:a",
-            "/a         | 'r:'",   // [MQTT-4.7.1-3] a leading slash makes an empty first level
+            "/a         | 'r:'",   // 4.7.1.1: a leading slash makes a zero-length first level
             "/          | 'r:'",
             "+/a        | #",
             "+          | #",

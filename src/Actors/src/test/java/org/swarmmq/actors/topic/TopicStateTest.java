@@ -161,7 +161,7 @@ class TopicStateTest {
     }
 
     @Test
-    @DisplayName("retainedMatching applies wildcards: + one level, # the rest and the parent [MQTT-4.7.1-2]")
+    @DisplayName("retainedMatching applies wildcards: + one level, # the rest and the parent (4.7.1.2)")
     void retainedMatchingWildcards() {
         TopicState s = new TopicState();
         for (String t : List.of("a", "a/b", "a/c", "a/b/c", "b/x")) s.retain(retained(t, t));
