@@ -1,5 +1,7 @@
 package org.swarmmq.actors;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -12,19 +14,40 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.swarmmq.protocol.Bytes;
-import org.swarmmq.protocol.packets.Properties;
-import org.swarmmq.protocol.packets.Property;
-import org.swarmmq.protocol.packets.PropertyId;
-import org.swarmmq.protocol.packets.UserProperty;
+import org.swarmmq.protocol.packets.*;
 
 /**
- * Teaches Jackson the two protocol types that are not plain records: {@link Bytes} (as binary)
- * and {@link Properties} (as an array of [id, value] pairs, in order). Registered in
- * reference.conf, so the pure protocol module needs no Jackson annotations.
+ * Teaches Jackson the protocol types that are not plain records: {@link Bytes} (as binary),
+ * {@link Properties} (as an array of [id, value] pairs, in order) and the {@link Packet}
+ * interface (each packet names its type, so a {@code List<Packet>} can be read back). Registered
+ * in swarmmq-pekko.conf, so the pure protocol module needs no Jackson annotations.
  */
 public final class MqttJacksonModule extends SimpleModule {
+    /** The packet type's name is written with every packet; names, not classes, so they can move. */
+    @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "packet")
+    @JsonSubTypes({
+            @JsonSubTypes.Type(value = Connect.class, name = "CONNECT"),
+            @JsonSubTypes.Type(value = ConnAck.class, name = "CONNACK"),
+            @JsonSubTypes.Type(value = Publish.class, name = "PUBLISH"),
+            @JsonSubTypes.Type(value = PubAck.class, name = "PUBACK"),
+            @JsonSubTypes.Type(value = PubRec.class, name = "PUBREC"),
+            @JsonSubTypes.Type(value = PubRel.class, name = "PUBREL"),
+            @JsonSubTypes.Type(value = PubComp.class, name = "PUBCOMP"),
+            @JsonSubTypes.Type(value = Subscribe.class, name = "SUBSCRIBE"),
+            @JsonSubTypes.Type(value = SubAck.class, name = "SUBACK"),
+            @JsonSubTypes.Type(value = Unsubscribe.class, name = "UNSUBSCRIBE"),
+            @JsonSubTypes.Type(value = UnsubAck.class, name = "UNSUBACK"),
+            @JsonSubTypes.Type(value = PingReq.class, name = "PINGREQ"),
+            @JsonSubTypes.Type(value = PingResp.class, name = "PINGRESP"),
+            @JsonSubTypes.Type(value = Disconnect.class, name = "DISCONNECT"),
+            @JsonSubTypes.Type(value = Auth.class, name = "AUTH")})
+    private interface PacketMixin {
+    }
+
     public MqttJacksonModule() {
         super("swarmmq-protocol");
+        // Send(List<Packet>) and Acknowledge(Packet) cross nodes: without a type id they cannot be read.
+        setMixInAnnotation(Packet.class, PacketMixin.class);
         addSerializer(Bytes.class, new JsonSerializer<>() {
             @Override
             public void serialize(Bytes b, JsonGenerator g, SerializerProvider p) throws IOException {

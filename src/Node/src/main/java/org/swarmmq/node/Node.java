@@ -58,7 +58,7 @@ public final class Node {
             DurableStateUpdateStore<SessionRecord> sessionStore = DurableStateStoreRegistry.get(system)
                     .getDurableStateStoreFor(JdbcDurableStateStore.class, "jdbc-durable-state-store");
             sharding.init(Entity.of(SessionEntity.TYPE_KEY,
-                            ctx -> SessionEntity.create(ctx.getEntityId(), limits, sessionStore))
+                            ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, sessionStore))
                     .withStopMessage(new SessionEntity.Stop()));
             sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
 

@@ -59,6 +59,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     }
 
     private final String clientId;
+    private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final String persistenceId;
     private final DurableStateUpdateStore<SessionRecord> store;
     private long revision;
@@ -92,10 +93,11 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             implements Command {
     }
 
-    private SessionEntity(ActorContext<Command> ctx, String clientId, Limits limits,
-                          DurableStateUpdateStore<SessionRecord> store) {
+    private SessionEntity(ActorContext<Command> ctx, String clientId, ActorRef<ClusterSharding.ShardCommand> shard,
+                          Limits limits, DurableStateUpdateStore<SessionRecord> store) {
         super(ctx);
         this.clientId = clientId;
+        this.shard = shard;
         this.persistenceId = "session|" + clientId;
         this.store = store;
         this.sharding = ClusterSharding.get(ctx.getSystem());
@@ -103,9 +105,11 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         this.outbox = new Outbox(limits.maxInflight(), limits.maxQueued());
     }
 
-    public static Behavior<Command> create(String clientId, Limits limits, DurableStateUpdateStore<SessionRecord> store) {
+    /** {@code shard}: the entity context's shard, to passivate through (see {@link #passivate}). */
+    public static Behavior<Command> create(String clientId, ActorRef<ClusterSharding.ShardCommand> shard,
+                                           Limits limits, DurableStateUpdateStore<SessionRecord> store) {
         return Behaviors.withStash(100_000, stash -> Behaviors.setup(ctx -> {
-            SessionEntity entity = new SessionEntity(ctx, clientId, limits, store);
+            SessionEntity entity = new SessionEntity(ctx, clientId, shard, limits, store);
             ctx.pipeToSelf(store.getObject(entity.persistenceId), Loaded::new);
             return entity.loading(stash);
         }));
@@ -229,7 +233,29 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
         discardState();
         forgetStored();
-        return Behaviors.stopped();
+        return passivate();
+    }
+
+    /**
+     * The session ended for good. Stopping at once would drop what is already in the mailbox (a
+     * reconnecting client's Attach, sent as the old connection closed, would get no answer), so
+     * the entity asks its shard to passivate it: the shard buffers new messages until the entity
+     * has stopped, then starts a fresh one for them. Messages that reached us before the shard
+     * began buffering are sent around again through sharding, to land in that buffer too.
+     */
+    private Behavior<Command> passivate() {
+        shard.tell(new ClusterSharding.Passivate<>(getContext().getSelf()));
+        return Behaviors.receive(Command.class)
+                .onMessage(Stop.class, s -> Behaviors.stopped())
+                // For the session that ended: a message racing its unsubscribe, its own bookkeeping.
+                .onMessage(Deliver.class, m -> Behaviors.same())
+                .onMessage(Written.class, m -> Behaviors.same())
+                .onMessage(SubscribesDone.class, m -> Behaviors.same())
+                .onAnyMessage(m -> {
+                    sharding.entityRefFor(TYPE_KEY, clientId).tell(m);
+                    return Behaviors.same();
+                })
+                .build();
     }
 
     private void discardState() {

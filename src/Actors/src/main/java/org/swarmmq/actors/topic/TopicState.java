@@ -1,5 +1,7 @@
 package org.swarmmq.actors.topic;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,7 +23,12 @@ import org.swarmmq.protocol.topics.TopicFilters;
  * The state of one topic entity: subscriptions indexed in a trie, and the retained messages of
  * its topics. Mutable and owned by the entity alone; the journal sees only the durable part
  * (durable subscriptions and retained messages), which is also its snapshot form.
+ *
+ * <p>Only the {@code @JsonProperty} accessors are that form: Pekko's Jackson default serializes
+ * every field, and the trie (whose nodes point at their parents) would recurse without end.
  */
+@JsonAutoDetect(fieldVisibility = Visibility.NONE, getterVisibility = Visibility.NONE,
+        isGetterVisibility = Visibility.NONE, setterVisibility = Visibility.NONE)
 public final class TopicState implements CborSerializable {
     /** A durable subscription as journaled and snapshotted. */
     public record SubscriptionRecord(String clientId, String filter, Options options) implements CborSerializable {
