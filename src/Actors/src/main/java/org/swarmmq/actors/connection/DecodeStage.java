@@ -42,12 +42,6 @@ public final class DecodeStage {
                     for (ByteBuffer b : bytes.getByteBuffers()) reader.feed(b);
                     Frame frame;
                     while ((frame = reader.next()) != null) {
-                        if (version[0] == null && frame.type() != null && frame.type() != PacketType.CONNECT) {
-                            // The decoder needs the version for anything but CONNECT; and the
-                            // connection must begin with one anyway.
-                            throw ProtocolException.protocolError("[MQTT-3.1.0-1] the first packet must be"
-                                    + " CONNECT, got " + frame.type());
-                        }
                         Packet p = PacketDecoder.decode(frame, version[0]);
                         if (p instanceof Connect c && version[0] == null) version[0] = c.version();
                         out.add(p);
