@@ -194,7 +194,11 @@ class SerializationTest {
         assertRoundTrip(new TopicProtocol.Route(m, Map.of("c1", delivery), routed, 42L));
         assertRoundTrip(new TopicProtocol.Route(m, Map.of(), null, 0L));
         assertRoundTrip(new TopicProtocol.Subscribed("a/#", List.of(m)));
-        assertRoundTrip(new ConnectionProtocol.Attached(true, List.of(5)));
+        assertRoundTrip(new ConnectionProtocol.Attached(true, List.of(5),
+                kit.<SessionProtocol.Command>createTestProbe().getRef()));
+        assertRoundTrip(new TopicProtocol.Subscribe("c1", "a/#", new TopicProtocol.Options(1, false, false, 0, 0),
+                true, kit.<SessionProtocol.Command>createTestProbe().getRef(),
+                kit.<TopicProtocol.Subscribed>createTestProbe().getRef()));
         assertRoundTrip(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER));
         assertRoundTrip(new ConnectionProtocol.Send(List.of(
                 new SubAck(3, List.of(ReasonCode.GRANTED_QOS_1, ReasonCode.TOPIC_FILTER_INVALID), Properties.EMPTY),

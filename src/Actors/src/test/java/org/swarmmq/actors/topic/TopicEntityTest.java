@@ -85,7 +85,7 @@ class TopicEntityTest {
                                            boolean durable) {
         TestProbe<TopicProtocol.Subscribed> reply = n.kit.createTestProbe(TopicProtocol.Subscribed.class);
         n.topic(TopicRoots.entityIdOf(filter)).tell(new TopicProtocol.Subscribe(clientId, filter, o, durable,
-                reply.getRef()));
+                null, reply.getRef())); // no direct session ref: deliveries take the EntityRef path
         TopicProtocol.Subscribed s = reply.expectMessageClass(TopicProtocol.Subscribed.class, TestNode.TIMEOUT);
         assertEquals(filter, s.filter());
         return s.retained();
