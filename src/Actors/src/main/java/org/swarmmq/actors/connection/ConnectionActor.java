@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -82,8 +83,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private ProtocolVersion version;
     private String clientId;
     /** The session: its EntityRef until it answers Attach, then the entity itself (watched). */
-    private org.apache.pekko.actor.typed.RecipientRef<SessionProtocol.Command> session;
+    private RecipientRef<SessionProtocol.Command> session;
     private Will will;
+    /** CONNACK properties decided at CONNECT (Assigned Client Identifier, ...), sent once attached. */
+    private Properties pendingConnackProperties = Properties.EMPTY;
     private boolean connected;
     private boolean closing;
     private long keepAliveNanos;
@@ -249,8 +252,6 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         entity.tell(new SessionProtocol.Attach(getContext().getSelf(), version, c.cleanStart(), persistent, receiveMaximum));
         return this;
     }
-
-    private Properties pendingConnackProperties = Properties.EMPTY;
 
     private Behavior<Command> onAttached(Attached a) {
         if (closing || connected) return this;
