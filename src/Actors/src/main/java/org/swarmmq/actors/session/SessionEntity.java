@@ -378,8 +378,8 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         send(outbox.offer(toPublish(d.message(), delivery.qos(), retain, delivery.subscriptionIds()),
                 connection != null));
         if (outbox.dropped() > droppedBefore && droppedBefore % 1000 == 0) {
-            getContext().getLog().warn("Client {}: queue full ({} queued, {} in flight), {} messages dropped so far",
-                    clientId, outbox.queued(), outbox.inflight(), outbox.dropped());
+            getContext().getLog().warn("Client {}: {} messages dropped so far (QoS 0 while offline, or a full"
+                    + " queue: {} queued, {} in flight)", clientId, outbox.dropped(), outbox.queued(), outbox.inflight());
         }
         if (connection == null && d.delivery().qos() > 0) persist(); // queued for an offline client
         return this;
