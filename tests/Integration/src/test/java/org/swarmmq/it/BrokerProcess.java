@@ -46,6 +46,8 @@ public final class BrokerProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path configFile;
     private final Path logFile;
+    private List<String> extraArgs = List.of();
+    private java.util.Map<String, String> environment = java.util.Map.of();
     private final List<String> lines = new ArrayList<>(); // guarded by itself
     private int port;
     private Process process;
@@ -68,6 +70,12 @@ public final class BrokerProcess implements AutoCloseable {
      * e.g. {@code "swarmmq.connect-timeout = 2s"}.
      */
     public static BrokerProcess start(String name, String hocon) {
+        return start(name, hocon, List.of(), java.util.Map.of());
+    }
+
+    /** Starts a node with extra command-line flags (e.g. {@code -v}) and environment variables. */
+    public static BrokerProcess start(String name, String hocon, List<String> extraArgs,
+                                      java.util.Map<String, String> environment) {
         try {
             Path root = Path.of(System.getProperty("swarmmq.it.dir", "target/it"));
             Path dir = root.resolve(name + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet());
@@ -78,6 +86,8 @@ public final class BrokerProcess implements AutoCloseable {
                 Files.writeString(config, hocon + "\n");
             }
             BrokerProcess b = new BrokerProcess(name, dir.resolve("data"), config, dir.resolve("broker.log"));
+            b.extraArgs = List.copyOf(extraArgs);
+            b.environment = java.util.Map.copyOf(environment);
             b.launchOnFreePort();
             return b;
         } catch (IOException e) {
@@ -211,7 +221,9 @@ public final class BrokerProcess implements AutoCloseable {
                 "-jar", jar().toString(),
                 "-p", Integer.toString(port), "--bind", HOST, "--data", dataDir.toString()));
         if (configFile != null) cmd.addAll(List.of("-c", configFile.toString()));
+        cmd.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(environment);
         pb.directory(dataDir.getParent().toFile());
         try {
             appendToLog("### " + String.join(" ", cmd));
