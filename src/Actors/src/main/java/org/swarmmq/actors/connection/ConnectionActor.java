@@ -2,6 +2,7 @@ package org.swarmmq.actors.connection;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -346,20 +347,25 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         outbound.add(p);
     }
 
-    /** Encodes everything waiting into one write, if the socket took the previous one. */
+    /** Bytes of payload gathered into one write at most (one packet always goes, whatever its size). */
+    private static final long MAX_WRITE_BYTES = 16L << 20;
+
+    /**
+     * Encodes what is waiting into one write, if the socket took the previous one: packets in
+     * order, up to {@link #MAX_WRITE_BYTES}; the rest waits for the next acknowledgement.
+     */
     private void flush() {
         if (!outboundReady || outbound.isEmpty() || out == null) return;
-        int size = 0;
-        for (Packet p : outbound) size += PacketEncoder.encodedSize(p, version);
-        byte[] bytes = new byte[size];
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
-        for (Packet p : outbound) {
+        List<Packet> batch = new ArrayList<>(Math.min(outbound.size(), 256));
+        long bytes = 0;
+        while (!outbound.isEmpty() && (batch.isEmpty() || bytes < MAX_WRITE_BYTES)) {
+            Packet p = outbound.poll();
+            if (p instanceof Publish pub) bytes += pub.payload().length();
             if (settings.verbose()) getContext().getLog().info(PacketLog.sending(p, clientId == null ? remote : clientId));
-            PacketEncoder.encode(p, version, buf);
+            batch.add(p);
         }
-        outbound.clear();
         outboundReady = false;
-        out.tell(ByteString.fromArrayUnsafe(bytes));
+        out.tell(ByteString.fromArrayUnsafe(PacketEncoder.encode(batch, version)));
     }
 
     /**

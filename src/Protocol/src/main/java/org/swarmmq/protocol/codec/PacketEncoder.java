@@ -64,6 +64,28 @@ public final class PacketEncoder {
      * BufferOverflowException (or ReadOnlyBufferException), having written nothing, when they do
      * not fit.
      */
+    /**
+     * Several packets, in order, into one exact-size array: each packet is sized once, and a
+     * batch becomes one write to the socket. The total must fit an array.
+     */
+    public static byte[] encode(java.util.List<? extends Packet> packets, ProtocolVersion v) {
+        int n = packets.size();
+        int[] remaining = new int[n];
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            remaining[i] = remainingLength(packets.get(i), v);
+            total = Math.addExact(total, 1 + variableByteIntegerSize(remaining[i]) + remaining[i]);
+        }
+        byte[] out = new byte[total];
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+            int size = 1 + variableByteIntegerSize(remaining[i]) + remaining[i];
+            write(packets.get(i), v, remaining[i], out, pos, size);
+            pos += size;
+        }
+        return out;
+    }
+
     public static void encode(Packet p, ProtocolVersion v, ByteBuffer out) {
         int remainingLength = remainingLength(p, v);
         int size = 1 + variableByteIntegerSize(remainingLength) + remainingLength;
