@@ -335,7 +335,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             if (s.retainHandling() == 2 || (s.retainHandling() == 1 && !d.isNew().get(s.topicFilter()))) continue;
             TopicProtocol.Options o = subscriptions.get(s.topicFilter());
             for (Message m : found) {
-                List<Integer> ids = o.subscriptionId() > 0 ? List.of(o.subscriptionId()) : List.of();
+                List<Integer> ids = o.subscriptionIds();
                 // A retained message sent for a new subscription keeps RETAIN=1 [MQTT-3.3.1-8]
                 out.addAll(outbox.offer(toPublish(m, Math.min(m.qos(), o.qos()), true, ids), true));
             }

@@ -20,6 +20,10 @@ public final class TopicProtocol {
      */
     public record Options(int qos, boolean noLocal, boolean retainAsPublished, int retainHandling,
                           int subscriptionId) implements CborSerializable {
+        /** The Subscription Identifiers a matching message carries for this subscription [MQTT-3.3.4-3]. */
+        public java.util.List<Integer> subscriptionIds() {
+            return subscriptionId > 0 ? java.util.List.of(subscriptionId) : java.util.List.of();
+        }
     }
 
     /**

@@ -125,7 +125,7 @@ public final class TopicState implements CborSerializable {
             int qos = Math.min(o.qos(), message.qos());
             Delivery d = into.get(clientId);
             if (d == null) {
-                List<Integer> ids = o.subscriptionId() > 0 ? List.of(o.subscriptionId()) : List.of();
+                List<Integer> ids = o.subscriptionIds();
                 into.put(clientId, new Delivery(qos, o.retainAsPublished(), ids));
             } else {
                 into.put(clientId, d.merge(qos, o.retainAsPublished(), o.subscriptionId()));
