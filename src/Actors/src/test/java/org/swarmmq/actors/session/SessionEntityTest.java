@@ -238,6 +238,13 @@ class SessionEntityTest {
             route(n1, message("pr/t", "unacked", 1, false));
             firstId = expectPublish(conn).packetId();
             n1.session("durable-client").tell(new SessionProtocol.Detach(conn.getRef(), List.of(7)));
+            // The Detach goes through sharding and deliveries go to the entity directly, so they
+            // may overtake it: wait until the detach is stored (only it brings the QoS 2 id 7).
+            n1.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+                GetObjectResult<SessionRecord> r = join(n1.sessionStore().getObject("session|durable-client"));
+                assertEquals(List.of(7), r.value().map(SessionRecord::inboundQos2).orElse(List.of()));
+                return null;
+            });
             route(n1, message("pr/t", "while offline", 1, false));
             route(n1, message("pr/t", "qos 0 is dropped offline", 0, false));
             // The record is written asynchronously: wait until the store holds the queued message.
