@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code swarmmq [-p PORT] [--bind ADDR] [-v] [-c FILE] [--data DIR]}: starts one node. Settings
  * come, strongest first, from these flags, JVM {@code -D} properties, the {@code -c} file (HOCON),
- * environment variables
- * ({@code SWARMMQ_PORT}, ...; see application.conf) and the defaults in reference.conf.
+ * environment variables ({@code SWARMMQ_PORT}, {@code SWARMMQ_DB_URL}, {@code SWARMMQ_SEED_NODES},
+ * ...; see application.conf) and the defaults in reference.conf.
  */
 @Command(name = "swarmmq", mixinStandardHelpOptions = true, version = "SwarmMQ 0.1.0",
         description = "A clustered MQTT 3.1/3.1.1/5.0 broker on Apache Pekko.")
@@ -54,11 +54,12 @@ public final class Main implements Callable<Integer> {
         Config fromFile = config == null ? ConfigFactory.empty() : ConfigFactory.parseFile(config);
         if (config != null && !config.canRead()) throw new CommandLine.ParameterException(
                 new CommandLine(this), "cannot read config file " + config);
-        return ConfigFactory.parseMap(flags)
+        Config stack = ConfigFactory.parseMap(flags)
                 .withFallback(ConfigFactory.systemProperties())
                 .withFallback(fromFile)
                 .withFallback(ConfigFactory.defaultApplication())
-                .withFallback(ConfigFactory.defaultReference())
-                .resolve();
+                .withFallback(ConfigFactory.defaultReference());
+        // Database profile and seed node list follow from other settings: see Deployment.
+        return Deployment.overrides(stack.resolve()).withFallback(stack).resolve();
     }
 }

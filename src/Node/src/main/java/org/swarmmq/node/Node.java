@@ -14,7 +14,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.jdbc.state.javadsl.JdbcDurableStateStore;
-import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
 import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -47,12 +46,17 @@ public final class Node {
         }
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "swarmmq", config);
         try {
-            await(SchemaUtils.createIfNotExists(system).toCompletableFuture(), "database schema");
+            try {
+                Schema.createIfNotExists(system, config);
+            } catch (Exception e) {
+                throw new IllegalStateException("could not create the database schema: " + e.getMessage(), e);
+            }
 
             Cluster cluster = Cluster.get(system);
             if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one
-            }
+            } // else the cluster extension joins the seed nodes by itself
+            system.systemActorOf(ClusterLog.create(), "cluster-log", org.apache.pekko.actor.typed.Props.empty());
             ClusterSharding sharding = ClusterSharding.get(system);
             SessionEntity.Limits limits = new SessionEntity.Limits(settings.maxInflight(), settings.maxQueued());
             DurableStateUpdateStore<SessionRecord> sessionStore = DurableStateStoreRegistry.get(system)
@@ -73,7 +77,8 @@ public final class Node {
                     () -> binding.unbind().thenApply(x -> Done.getInstance()));
             String line = "SwarmMQ listening on " + binding.localAddress().getHostString() + ":"
                     + binding.localAddress().getPort() + " (MQTT 3.1, 3.1.1, 5.0), data in "
-                    + dataDir.getAbsolutePath();
+                    + (Deployment.isPostgres(config) ? "database " + config.getString("swarmmq-slick.db.url")
+                    : dataDir.getAbsolutePath());
             System.out.println(line);
             System.out.flush();
             log.info(line);
