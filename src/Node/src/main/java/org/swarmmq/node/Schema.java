@@ -40,7 +40,9 @@ final class Schema {
         }
         Class.forName("org.postgresql.Driver");
         try (Connection c = connect(config); Statement s = c.createStatement()) {
-            s.execute("SELECT pg_advisory_lock(" + LOCK + ")");
+            // Polling, not pg_advisory_lock: a session waiting inside that call holds a snapshot,
+            // and the script's CREATE INDEX CONCURRENTLY of the node holding the lock waits for it.
+            while (!tryLock(s)) Thread.sleep(200);
             try {
                 SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
             } finally {
@@ -53,6 +55,12 @@ final class Schema {
                     }
                 }
             }
+        }
+    }
+
+    private static boolean tryLock(Statement s) throws SQLException {
+        try (ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK + ")")) {
+            return r.next() && r.getBoolean(1);
         }
     }
 

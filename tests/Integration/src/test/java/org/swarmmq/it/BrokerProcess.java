@@ -115,6 +115,11 @@ public final class BrokerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The exit status of the process, which has ended (after {@link #stop()} or {@link #kill()}). */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** Resident set size of the node process in KiB, from /proc (Linux). */
     public long rssKiB() {
         try {
