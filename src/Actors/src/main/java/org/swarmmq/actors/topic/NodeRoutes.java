@@ -1,6 +1,12 @@
 package org.swarmmq.actors.topic;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -8,9 +14,12 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.swarmmq.actors.CborSerializable;
+import org.swarmmq.actors.Message;
+import org.swarmmq.actors.session.SessionProtocol;
 
 /**
- * One per node: what a publishing connection must know to route without asking anyone, namely
+ * One per node, at {@link #PATH}. It fans out, to the sessions on its node, the messages a topic
+ * entity elsewhere sent here in one {@link Fanout}. And it keeps what a publishing connection must know to route without asking anyone, namely
  * whether any wildcard-first filter (`#`, `+/x`) exists, in which case a publish goes through the
  * wildcard entity first. The wildcard entity tells every node before it acknowledges such a
  * subscription, so a SUBACK is never ahead of the routing it needs. Until the first answer a
@@ -18,6 +27,31 @@ import org.swarmmq.actors.CborSerializable;
  */
 public final class NodeRoutes {
     public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "swarmmq-node-routes");
+    /** Its name as a system actor: every node has it at this path, so a topic entity can address any node's. */
+    public static final String NAME = "node-routes";
+    public static final String PATH = "/system/" + NAME;
+    private static final Map<Address, ActorRef<Command>> REFS = new ConcurrentHashMap<>();
+
+    /** One session's share of a message sent to a node in one {@link Fanout}. */
+    public record Target(ActorRef<SessionProtocol.Command> session, TopicProtocol.Delivery delivery)
+            implements CborSerializable {
+    }
+
+    /** Deliver {@code message} to these sessions of this node; each confirms as its Delivery says. */
+    public record Fanout(Message message, List<Target> targets, ActorRef<TopicProtocol.RouteReply> replyTo,
+                         long correlationId) implements Command {
+    }
+
+    /** The route actor of the node at {@code address}. */
+    public static ActorRef<Command> on(ActorSystem<?> system, Address address) {
+        ActorRef<Command> ref = REFS.get(address);
+        if (ref == null) {
+            if (REFS.size() > 1000) REFS.clear(); // nodes come and go: a bound, not a cache policy
+            ref = ActorRefResolver.get(system).resolveActorRef(address + PATH);
+            REFS.put(address, ref);
+        }
+        return ref;
+    }
 
     public interface Command extends CborSerializable {
     }
@@ -46,6 +80,14 @@ public final class NodeRoutes {
             sharding.entityRefFor(TopicEntity.TYPE_KEY, TopicRoots.WILDCARD)
                     .tell(new TopicProtocol.GetWildcardActive(ctx.getSelf()));
             return Behaviors.receive(Command.class)
+                    .onMessage(Fanout.class, m -> {
+                        for (Target t : m.targets()) {
+                            TopicProtocol.Delivery d = t.delivery();
+                            t.session().tell(new SessionProtocol.Deliver(m.message(), d,
+                                    d.needsConfirmation() ? m.replyTo() : null, m.correlationId()));
+                        }
+                        return Behaviors.same();
+                    })
                     .onMessage(WildcardActive.class, m -> {
                         flags.wildcardActive.set(m.active());
                         if (m.replyTo() != null) m.replyTo().tell(new Acknowledged());

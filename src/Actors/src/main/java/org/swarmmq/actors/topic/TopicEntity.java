@@ -53,6 +53,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
      * Cached because making an EntityRef URL-encodes the id: too slow per message.
      */
     private final Map<String, RecipientRef<SessionProtocol.Command>> sessions = new HashMap<>();
+    private final Fanout fanout;
     /** Root entity only: whether the wildcard entity knows this root holds retained messages. */
     private boolean rootRegistered;
 
@@ -62,6 +63,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
         this.sharding = ClusterSharding.get(ctx.getSystem());
         this.entityId = entityId;
         this.wildcard = entityId.equals(TopicRoots.WILDCARD);
+        this.fanout = new Fanout(ctx.getSystem());
     }
 
     public static Behavior<Command> create(String entityId) {
@@ -137,29 +139,28 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                     .tell(new Route(c.message(), deliveries, c.replyTo(), c.correlationId()));
             return Effect().none();
         }
-        deliveries.forEach((clientId, d) -> session(clientId).tell(new SessionProtocol.Deliver(c.message(), d)));
+        int confirmations = fanout.deliver(c.message(), deliveries, this::session, c.replyTo(), c.correlationId());
+        Routed routed = new Routed(c.correlationId(), confirmations);
         Message m = c.message();
         if (!m.retain() || (m.payload().isEmpty() && !state.hasRetained(m.topic()))) {
-            if (c.replyTo() != null) c.replyTo().tell(new Routed(c.correlationId()));
+            if (c.replyTo() != null) c.replyTo().tell(routed);
             return Effect().none();
         }
         return Effect().persist(new RetainedChanged(m)).thenRun(st -> {
-            if (!rootRegistered && !m.payload().isEmpty()) registerRoot(c);
-            else if (c.replyTo() != null) c.replyTo().tell(new Routed(c.correlationId()));
+            if (!rootRegistered && !m.payload().isEmpty()) registerRoot(c.replyTo(), routed);
+            else if (c.replyTo() != null) c.replyTo().tell(routed);
         });
     }
 
     /** Tells the wildcard entity this root holds retained messages, then acknowledges the publish. */
-    private void registerRoot(Route c) {
-        ActorRef<Routed> replyTo = c.replyTo();
-        long id = c.correlationId();
+    private void registerRoot(ActorRef<RouteReply> replyTo, Routed routed) {
         rootRegistered = true;
         ctx.spawnAnonymous(Gather.of(List.of(TopicRoots.WILDCARD),
                 (target, gatherer) -> sharding.entityRefFor(TYPE_KEY, target)
                         .tell(new RegisterRetainedRoot(entityId, gatherer.narrow())),
                 GATHER_TIMEOUT,
                 replies -> {
-                    if (replyTo != null) replyTo.tell(new Routed(id));
+                    if (replyTo != null) replyTo.tell(routed);
                 }));
     }
 
