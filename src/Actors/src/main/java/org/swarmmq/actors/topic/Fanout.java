@@ -23,6 +23,7 @@ import org.swarmmq.actors.topic.TopicProtocol.RouteReply;
  */
 final class Fanout {
     private final ActorSystem<?> system;
+    private final Map<Address, ActorRef<NodeRoutes.Command>> nodes = new HashMap<>();
 
     Fanout(ActorSystem<?> system) {
         this.system = system;
@@ -57,7 +58,8 @@ final class Fanout {
                     t.session().tell(new SessionProtocol.Deliver(message, t.delivery(),
                             t.delivery().needsConfirmation() ? replyTo : null, correlationId));
                 } else {
-                    NodeRoutes.on(system, node).tell(new NodeRoutes.Fanout(message, targets, replyTo, correlationId));
+                    nodes.computeIfAbsent(node, a -> NodeRoutes.on(system, a))
+                            .tell(new NodeRoutes.Fanout(message, targets, replyTo, correlationId));
                 }
             });
         }
