@@ -15,7 +15,8 @@ public record BrokerSettings(
         int maxInflight,
         int maxQueued,
         int outboundBufferPackets,
-        boolean verbose) {
+        boolean verbose,
+        Duration routeRetryAfter) {
 
     public static BrokerSettings from(Config root) {
         Config c = root.getConfig("swarmmq");
@@ -27,6 +28,7 @@ public record BrokerSettings(
                 c.getInt("max-inflight-messages"),
                 c.getInt("max-queued-messages"),
                 c.getInt("outbound-buffer-packets"),
-                c.getBoolean("verbose"));
+                c.getBoolean("verbose"),
+                c.getDuration("route-retry-after"));
     }
 }

@@ -180,13 +180,18 @@ class SerializationTest {
     @DisplayName("messages that cross nodes: session, topic and connection commands with actor refs and packets")
     void crossNodeMessages() {
         ActorRef<ConnectionProtocol.Command> connection = kit.<ConnectionProtocol.Command>createTestProbe().getRef();
-        ActorRef<TopicProtocol.Routed> routed = kit.<TopicProtocol.Routed>createTestProbe().getRef();
+        ActorRef<TopicProtocol.RouteReply> routed = kit.<TopicProtocol.RouteReply>createTestProbe().getRef();
         Message m = message("a/b", Bytes.utf8("p"), everyType());
-        TopicProtocol.Delivery delivery = new TopicProtocol.Delivery(1, true, List.of(3, 4));
+        TopicProtocol.Delivery delivery = new TopicProtocol.Delivery(1, true, List.of(3, 4), true);
 
         assertRoundTrip(new SessionProtocol.Attach(connection, ProtocolVersion.V5, true, false, 65_535));
         assertRoundTrip(new SessionProtocol.Detach(connection, List.of(1, 2)));
-        assertRoundTrip(new SessionProtocol.Deliver(m, delivery));
+        assertRoundTrip(new SessionProtocol.Deliver(m, delivery, routed, 7L));
+        assertRoundTrip(new SessionProtocol.Deliver(m, delivery, null, 0L));
+        assertRoundTrip(new TopicProtocol.Routed(42L, 3));
+        assertRoundTrip(new TopicProtocol.Confirmed(42L));
+        assertRoundTrip(new NodeRoutes.Fanout(m, List.of(new NodeRoutes.Target(
+                kit.<SessionProtocol.Command>createTestProbe().getRef(), delivery)), routed, 9L));
         assertRoundTrip(new SessionProtocol.SubscribeRequest(connection, new Subscribe(3,
                 List.of(new Subscription("a/#", 1, true, false, 2)), Properties.EMPTY.with(
                         PropertyId.SUBSCRIPTION_IDENTIFIER, 8))));

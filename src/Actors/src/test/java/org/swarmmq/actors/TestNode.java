@@ -43,6 +43,23 @@ public final class TestNode implements AutoCloseable {
         this.sharding = ClusterSharding.get(kit.system());
     }
 
+    /**
+     * Waits for {@code Routed(correlationId, n)} and the n {@code Confirmed}s of the persistent
+     * sessions (in any order): the moment a connection may acknowledge the publisher.
+     */
+    public static void awaitRouted(org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<TopicProtocol.RouteReply> replies,
+                                   long correlationId) {
+        int expected = -1;
+        int confirmed = 0;
+        while (expected < 0 || confirmed < expected) {
+            TopicProtocol.RouteReply r = replies.receiveMessage(TIMEOUT);
+            assertEquals(correlationId, r.correlationId(), "a reply to this route: " + r);
+            if (r instanceof TopicProtocol.Routed routed) expected = routed.confirmations();
+            else confirmed++;
+        }
+        assertEquals(expected, confirmed, "one confirmation per persistent session");
+    }
+
     public static Config config(Path dataDir) {
         return ConfigFactory.empty()
                 .withValue("swarmmq.data-dir", ConfigValueFactory.fromAnyRef(dataDir.toAbsolutePath().toString()))

@@ -67,7 +67,7 @@ public final class Node {
             sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
 
             NodeRoutes.Flags flags = new NodeRoutes.Flags();
-            system.systemActorOf(NodeRoutes.create(flags, sharding), "node-routes",
+            system.systemActorOf(NodeRoutes.create(flags, sharding), NodeRoutes.NAME,
                     org.apache.pekko.actor.typed.Props.empty());
             Router router = new Router(sharding, flags);
 

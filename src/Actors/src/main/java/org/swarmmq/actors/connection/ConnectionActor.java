@@ -47,7 +47,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private record ConnectTimedOut() implements Command {
     }
 
-    private record RoutedAck(long correlationId) implements Command {
+    private record RouteReplied(TopicProtocol.RouteReply reply) implements Command {
+    }
+
+    private record RouteRetryCheck() implements Command {
     }
 
     private record SessionStopped() implements Command {
@@ -77,7 +80,7 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private final ClusterSharding sharding;
     private final Router router;
     private final String remote;
-    private final ActorRef<TopicProtocol.Routed> routedAdapter;
+    private final ActorRef<TopicProtocol.RouteReply> routeReplies;
     private ActorRef<Object> out;
     private ActorRef<Ack> inboundAck;
 
@@ -97,8 +100,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private boolean outboundReady = true;
     private long droppedQos0;
     private final ArrayDeque<PendingAck> pendingAcks = new ArrayDeque<>();
-    private final Map<Long, PendingAck> awaitingRoute = new HashMap<>();
-    private long nextCorrelation;
+    /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
+    private final RouteTracker<Message, PendingAck> routes = new RouteTracker<>();
     /** QoS 2 packet ids received and not yet released by PUBREL [MQTT-4.3.3-9]. */
     private final Set<Integer> inboundQos2 = new HashSet<>();
 
@@ -114,7 +117,7 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         this.sharding = ClusterSharding.get(ctx.getSystem());
         this.router = router;
         this.remote = remote;
-        this.routedAdapter = ctx.messageAdapter(TopicProtocol.Routed.class, r -> new RoutedAck(r.correlationId()));
+        this.routeReplies = ctx.messageAdapter(TopicProtocol.RouteReply.class, RouteReplied::new);
         timers.startSingleTimer(new ConnectTimedOut(), settings.connectTimeout());
     }
 
@@ -167,10 +170,24 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                     session = null; // it is gone: nothing to detach from
                     return close(ReasonCode.SERVER_SHUTTING_DOWN, true, "session stopped (node shutting down or moved)");
                 })
-                .onMessage(RoutedAck.class, m -> {
-                    PendingAck a = awaitingRoute.remove(m.correlationId());
-                    if (a != null) a.ready = true;
-                    flushAcks();
+                .onMessage(RouteReplied.class, m -> {
+                    PendingAck a = m.reply() instanceof TopicProtocol.Routed r
+                            ? routes.routed(r.correlationId(), r.confirmations())
+                            : routes.confirmed(m.reply().correlationId());
+                    if (a != null) {
+                        a.ready = true;
+                        flushAcks();
+                    }
+                    return this;
+                })
+                .onMessage(RouteRetryCheck.class, m -> {
+                    var retries = routes.overdue(System.nanoTime(), settings.routeRetryAfter().toNanos());
+                    if (!retries.isEmpty()) {
+                        getContext().getLog().warn("Client {}: {} messages not confirmed within {} ms; routing them again",
+                                clientId, retries.size(), settings.routeRetryAfter().toMillis());
+                    }
+                    for (var r : retries) router.route(r.message(), routeReplies, r.correlationId());
+                    if (routes.isEmpty()) timers.cancel(RouteRetryCheck.class);
                     return this;
                 })
                 .onMessage(KeepAliveCheck.class, m -> {
@@ -324,11 +341,14 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
 
     /** The ack goes out once the message is routed, in the order the PUBLISHes came [MQTT-4.6.0-2]. */
     private void ackAfterRouting(Message m, Packet ack) {
-        long id = ++nextCorrelation;
         PendingAck pending = new PendingAck(ack, false);
         pendingAcks.add(pending);
-        awaitingRoute.put(id, pending);
-        router.route(m, routedAdapter, id);
+        long id = routes.start(m, pending, System.nanoTime());
+        router.route(m, routeReplies, id);
+        if (!timers.isTimerActive(RouteRetryCheck.class)) {
+            Duration every = settings.routeRetryAfter().dividedBy(2);
+            timers.startTimerWithFixedDelay(RouteRetryCheck.class, new RouteRetryCheck(), every);
+        }
     }
 
     private void flushAcks() {

@@ -66,6 +66,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private boolean writing;
     private boolean dirty;
     private boolean stopping;
+    /** Publishers waiting for their message to be stored here; they hear after the next write. */
+    private List<Deliver> unconfirmed = new ArrayList<>();
+    /** Those the write in flight carries. */
+    private List<Deliver> confirmingOnWrite = List.of();
     /** Inbound QoS 2 ids received and not released, kept here between connections. */
     private List<Integer> inboundQos2 = List.of();
     private final ClusterSharding sharding;
@@ -152,13 +156,19 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     /** Writes the record if persistent; while a write is in flight, the next one is coalesced. */
     private void persist() {
-        if (!persistent) return;
+        if (!persistent) {
+            for (Deliver d : unconfirmed) confirm(d); // nothing to store them in any more
+            unconfirmed.clear();
+            return;
+        }
         if (writing) {
             dirty = true;
             return;
         }
         writing = true;
         dirty = false;
+        confirmingOnWrite = unconfirmed;
+        unconfirmed = new ArrayList<>();
         revision++;
         getContext().pipeToSelf(store.upsertObject(persistenceId, revision, record(), ""), (done, e) -> new Written(e));
     }
@@ -168,7 +178,12 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         if (w.failure() != null) {
             getContext().getLog().error("Session {}: could not store its state: {}", clientId, w.failure().getMessage());
             revision--; // the write did not happen
+            // Unconfirmed, the publishers route again later (ConnectionActor), which writes again.
+            unconfirmed.addAll(confirmingOnWrite);
+        } else {
+            for (Deliver d : confirmingOnWrite) confirm(d);
         }
+        confirmingOnWrite = List.of();
         if (dirty) persist();
         else if (stopping) return Behaviors.stopped();
         return this;
@@ -248,7 +263,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         return Behaviors.receive(Command.class)
                 .onMessage(Stop.class, s -> Behaviors.stopped())
                 // For the session that ended: a message racing its unsubscribe, its own bookkeeping.
-                .onMessage(Deliver.class, m -> Behaviors.same())
+                .onMessage(Deliver.class, m -> {
+                    confirm(m);
+                    return Behaviors.same();
+                })
                 .onMessage(Written.class, m -> Behaviors.same())
                 .onMessage(SubscribesDone.class, m -> Behaviors.same())
                 .onAnyMessage(m -> {
@@ -365,11 +383,17 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         if (ack instanceof PubAck p) send(outbox.onPubAck(p.packetId()));
         else if (ack instanceof PubRec p) send(outbox.onPubRec(p.packetId()));
         else if (ack instanceof PubComp p) send(outbox.onPubComp(p.packetId()));
+        // Stored, so a node's death does not re-send what the client acknowledged (or, for
+        // QoS 2, a PUBLISH it already received instead of its PUBREL).
+        persist();
         return this;
     }
 
     private Behavior<Command> onDeliver(Deliver d) {
-        if (connection == null && !persistent) return this; // a message racing our unsubscribe
+        if (connection == null && !persistent) { // a message racing our unsubscribe
+            confirm(d);
+            return this;
+        }
         TopicProtocol.Delivery delivery = d.delivery();
         // RETAIN is 0 when forwarding to an established subscription [MQTT-3.3.1-9], unless
         // the MQTT 5 subscriber asked for Retain As Published [MQTT-3.3.1-12].
@@ -377,12 +401,24 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         long droppedBefore = outbox.dropped();
         send(outbox.offer(toPublish(d.message(), delivery.qos(), retain, delivery.subscriptionIds()),
                 connection != null));
-        if (outbox.dropped() > droppedBefore && droppedBefore % 1000 == 0) {
+        boolean dropped = outbox.dropped() > droppedBefore;
+        if (dropped && droppedBefore % 1000 == 0) {
             getContext().getLog().warn("Client {}: {} messages dropped so far (QoS 0 while offline, or a full"
                     + " queue: {} queued, {} in flight)", clientId, outbox.dropped(), outbox.queued(), outbox.inflight());
         }
-        if (connection == null && d.delivery().qos() > 0) persist(); // queued for an offline client
+        if (delivery.qos() > 0 && persistent && !dropped) {
+            // Held in the record before the publisher hears: a SIGKILL of this node then loses nothing
+            // the publisher was told is delivered. Writes coalesce: one in flight, the next takes the rest.
+            if (d.confirmTo() != null) unconfirmed.add(d);
+            persist();
+        } else {
+            confirm(d); // kept in memory only (not persistent), or dropped by the queue's limit
+        }
         return this;
+    }
+
+    private static void confirm(Deliver d) {
+        if (d.confirmTo() != null) d.confirmTo().tell(new TopicProtocol.Confirmed(d.correlationId()));
     }
 
     private Publish toPublish(Message m, int qos, boolean retain, List<Integer> subscriptionIds) {

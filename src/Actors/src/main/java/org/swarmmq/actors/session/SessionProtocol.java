@@ -47,7 +47,12 @@ public final class SessionProtocol {
     public record Acknowledge(ActorRef<ConnectionProtocol.Command> connection, Packet ack) implements Command {
     }
 
-    /** A message routed to this client by a topic entity. */
-    public record Deliver(Message message, TopicProtocol.Delivery delivery) implements Command {
+    /**
+     * A message routed to this client by a topic entity. {@code confirmTo} (null when not needed)
+     * hears {@link TopicProtocol.Confirmed} with {@code correlationId} once the message is in the
+     * session's stored record, or at once if it was not kept (a full queue).
+     */
+    public record Deliver(Message message, TopicProtocol.Delivery delivery,
+                          ActorRef<TopicProtocol.RouteReply> confirmTo, long correlationId) implements Command {
     }
 }

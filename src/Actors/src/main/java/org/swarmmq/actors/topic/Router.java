@@ -25,8 +25,8 @@ public final class Router {
         this.flags = flags;
     }
 
-    /** {@code replyTo} (null for QoS 0) hears {@link TopicProtocol.Routed} with {@code correlationId}. */
-    public void route(Message message, ActorRef<TopicProtocol.Routed> replyTo, long correlationId) {
+    /** {@code replyTo} (null for QoS 0) hears {@link TopicProtocol.RouteReply}s with {@code correlationId}. */
+    public void route(Message message, ActorRef<TopicProtocol.RouteReply> replyTo, long correlationId) {
         String entity = flags.wildcardActive() ? TopicRoots.WILDCARD : TopicRoots.entityIdOf(message.topic());
         topic(entity).tell(new TopicProtocol.Route(message, Map.of(), replyTo, correlationId));
     }

@@ -11,7 +11,9 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.RecipientRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -45,14 +47,13 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
     private final ClusterSharding sharding;
     private final String entityId;
     private final boolean wildcard;
-    /** Wildcard entity only: the node route tables told about wildcard-first filters. */
-    private Set<ActorRef<NodeRoutes.Command>> nodeRoutes = Set.of();
     /**
      * How to reach a subscriber's session: the entity itself while it lives (learnt from its
      * Subscribe, watched), else its EntityRef (which also starts it, e.g. after a restart).
      * Cached because making an EntityRef URL-encodes the id: too slow per message.
      */
     private final Map<String, RecipientRef<SessionProtocol.Command>> sessions = new HashMap<>();
+    private final Fanout fanout;
     /** Root entity only: whether the wildcard entity knows this root holds retained messages. */
     private boolean rootRegistered;
 
@@ -62,19 +63,11 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
         this.sharding = ClusterSharding.get(ctx.getSystem());
         this.entityId = entityId;
         this.wildcard = entityId.equals(TopicRoots.WILDCARD);
+        this.fanout = new Fanout(ctx.getSystem());
     }
 
     public static Behavior<Command> create(String entityId) {
-        return Behaviors.setup(ctx -> {
-            if (entityId.equals(TopicRoots.WILDCARD)) {
-                ActorRef<Receptionist.Listing> adapter = ctx.messageAdapter(Receptionist.Listing.class, NodesListed::new);
-                ctx.getSystem().receptionist().tell(Receptionist.subscribe(NodeRoutes.KEY, adapter));
-            }
-            return new TopicEntity(ctx, entityId);
-        });
-    }
-
-    private record NodesListed(Receptionist.Listing listing) implements Command {
+        return Behaviors.setup(ctx -> new TopicEntity(ctx, entityId));
     }
 
     private record SessionStopped(String clientId, ActorRef<SessionProtocol.Command> ref) implements Command {
@@ -113,10 +106,6 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                     c.replyTo().tell(new NodeRoutes.WildcardActive(s.hasSubscriptions(), null));
                     return Effect().none();
                 })
-                .onCommand(NodesListed.class, (s, c) -> {
-                    nodeRoutes = c.listing().getServiceInstances(NodeRoutes.KEY);
-                    return Effect().none();
-                })
                 .onCommand(SessionStopped.class, (s, c) -> {
                     if (c.ref().equals(sessions.get(c.clientId()))) sessions.remove(c.clientId());
                     return Effect().none();
@@ -137,29 +126,28 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                     .tell(new Route(c.message(), deliveries, c.replyTo(), c.correlationId()));
             return Effect().none();
         }
-        deliveries.forEach((clientId, d) -> session(clientId).tell(new SessionProtocol.Deliver(c.message(), d)));
+        int confirmations = fanout.deliver(c.message(), deliveries, this::session, c.replyTo(), c.correlationId());
+        Routed routed = new Routed(c.correlationId(), confirmations);
         Message m = c.message();
         if (!m.retain() || (m.payload().isEmpty() && !state.hasRetained(m.topic()))) {
-            if (c.replyTo() != null) c.replyTo().tell(new Routed(c.correlationId()));
+            if (c.replyTo() != null) c.replyTo().tell(routed);
             return Effect().none();
         }
         return Effect().persist(new RetainedChanged(m)).thenRun(st -> {
-            if (!rootRegistered && !m.payload().isEmpty()) registerRoot(c);
-            else if (c.replyTo() != null) c.replyTo().tell(new Routed(c.correlationId()));
+            if (!rootRegistered && !m.payload().isEmpty()) registerRoot(c.replyTo(), routed);
+            else if (c.replyTo() != null) c.replyTo().tell(routed);
         });
     }
 
     /** Tells the wildcard entity this root holds retained messages, then acknowledges the publish. */
-    private void registerRoot(Route c) {
-        ActorRef<Routed> replyTo = c.replyTo();
-        long id = c.correlationId();
+    private void registerRoot(ActorRef<RouteReply> replyTo, Routed routed) {
         rootRegistered = true;
         ctx.spawnAnonymous(Gather.of(List.of(TopicRoots.WILDCARD),
                 (target, gatherer) -> sharding.entityRefFor(TYPE_KEY, target)
                         .tell(new RegisterRetainedRoot(entityId, gatherer.narrow())),
                 GATHER_TIMEOUT,
                 replies -> {
-                    if (replyTo != null) replyTo.tell(new Routed(id));
+                    if (replyTo != null) replyTo.tell(routed);
                 }));
     }
 
@@ -206,7 +194,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
      */
     private void gatherRetainedThenReply(Subscribe c, Set<String> retainedRoots, boolean announce) {
         List<Object> targets = new ArrayList<>(retainedRoots);
-        if (announce) targets.addAll(nodeRoutes);
+        if (announce) targets.addAll(nodeRoutes());
         ActorRef<Command> self = ctx.getSelf();
         ctx.spawnAnonymous(Gather.of(targets,
                 (target, gatherer) -> {
@@ -226,6 +214,20 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                 }));
     }
 
+    /**
+     * The route actors of every node in the cluster, however far it is in joining: a node that
+     * asked before this subscription and heard "no wildcards" must hear otherwise before the
+     * SUBACK. One that does not answer (unreachable) delays the SUBACK by the gather timeout.
+     */
+    private List<ActorRef<NodeRoutes.Command>> nodeRoutes() {
+        List<ActorRef<NodeRoutes.Command>> out = new ArrayList<>();
+        for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
+            if (m.status() == MemberStatus.down() || m.status() == MemberStatus.removed()) continue;
+            out.add(NodeRoutes.on(ctx.getSystem(), m.address()));
+        }
+        return out;
+    }
+
     private Effect<Event, TopicState> onUnsubscribe(TopicState state, Unsubscribe c) {
         boolean wasActive = state.hasSubscriptions();
         EffectBuilder<Event, TopicState> effect = state.isDurable(c.clientId(), c.filter())
@@ -236,7 +238,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
             if (!st.hasSubscriber(c.clientId())) sessions.remove(c.clientId());
             if (wildcard && wasActive && !st.hasSubscriptions()) {
                 // Stop the extra hop; no ack needed: routing through us while empty is only slower.
-                for (ActorRef<NodeRoutes.Command> n : nodeRoutes) n.tell(new NodeRoutes.WildcardActive(false, null));
+                for (ActorRef<NodeRoutes.Command> n : nodeRoutes()) n.tell(new NodeRoutes.WildcardActive(false, null));
             }
         });
     }

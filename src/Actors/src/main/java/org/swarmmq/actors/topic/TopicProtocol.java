@@ -47,26 +47,50 @@ public final class TopicProtocol {
     /**
      * Route a published message. {@code prior} holds deliveries already found by the wildcard
      * entity, keyed by client id, so the root entity gives each client one copy at the highest
-     * QoS [MQTT-3.3.5-1]. {@code replyTo} (may be null for QoS 0) hears once the message is
-     * handed to every session and, if retained, stored.
+     * QoS [MQTT-3.3.5-1]. {@code replyTo} (null for QoS 0) hears {@link Routed} once the message
+     * is handed on and, if retained, stored; then one {@link Confirmed} from each persistent
+     * session that stored it.
      */
-    public record Route(Message message, Map<String, Delivery> prior, ActorRef<Routed> replyTo,
+    public record Route(Message message, Map<String, Delivery> prior, ActorRef<RouteReply> replyTo,
                         long correlationId) implements Command {
     }
 
-    public record Routed(long correlationId) implements CborSerializable {
+    /** What a publisher's connection hears about one routed message. */
+    public sealed interface RouteReply extends CborSerializable permits Routed, Confirmed {
+        long correlationId();
     }
 
-    /** One client's share of a routed message: the QoS to deliver at and what to mark it with. */
-    public record Delivery(int qos, boolean retainAsPublished, List<Integer> subscriptionIds)
+    /**
+     * The message left its topic entity (and a retained one is journaled). {@code confirmations}
+     * persistent sessions were given it at QoS 1 or 2; each answers {@link Confirmed} once the
+     * message is in its stored record. Only then may the publisher be acknowledged: a node that
+     * dies afterwards cannot take an acknowledged message with it.
+     */
+    public record Routed(long correlationId, int confirmations) implements RouteReply {
+    }
+
+    /** A persistent session stored the message of {@code correlationId}. */
+    public record Confirmed(long correlationId) implements RouteReply {
+    }
+
+    /**
+     * One client's share of a routed message: the QoS to deliver at, what to mark it with, and
+     * whether its session is persistent (so it must confirm a QoS 1/2 message once stored).
+     */
+    public record Delivery(int qos, boolean retainAsPublished, List<Integer> subscriptionIds, boolean durable)
             implements CborSerializable {
-        Delivery merge(int otherQos, boolean otherRap, int subscriptionId) {
+        Delivery merge(int otherQos, boolean otherRap, int subscriptionId, boolean otherDurable) {
             List<Integer> ids = subscriptionIds;
             if (subscriptionId > 0) {
                 ids = new java.util.ArrayList<>(subscriptionIds);
                 ids.add(subscriptionId);
             }
-            return new Delivery(Math.max(qos, otherQos), retainAsPublished || otherRap, ids);
+            return new Delivery(Math.max(qos, otherQos), retainAsPublished || otherRap, ids, durable || otherDurable);
+        }
+
+        /** Whether the session must confirm storing it before the publisher is acknowledged. */
+        public boolean needsConfirmation() {
+            return durable && qos > 0;
         }
     }
 

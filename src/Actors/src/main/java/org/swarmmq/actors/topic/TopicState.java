@@ -124,11 +124,11 @@ public final class TopicState implements CborSerializable {
             if (o.noLocal() && clientId.equals(message.publisher())) return; // [MQTT-3.8.3-3]
             int qos = Math.min(o.qos(), message.qos());
             Delivery d = into.get(clientId);
+            boolean durable = durableKeys.containsKey(key(clientId, filter));
             if (d == null) {
-                List<Integer> ids = o.subscriptionIds();
-                into.put(clientId, new Delivery(qos, o.retainAsPublished(), ids));
+                into.put(clientId, new Delivery(qos, o.retainAsPublished(), o.subscriptionIds(), durable));
             } else {
-                into.put(clientId, d.merge(qos, o.retainAsPublished(), o.subscriptionId()));
+                into.put(clientId, d.merge(qos, o.retainAsPublished(), o.subscriptionId(), durable));
             }
         });
     }

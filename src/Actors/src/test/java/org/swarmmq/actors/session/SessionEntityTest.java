@@ -96,9 +96,9 @@ class SessionEntityTest {
 
     /** Publishes as a connection would (to the topic's root entity) and waits for it to be routed. */
     private static void route(TestNode n, Message m) {
-        TestProbe<TopicProtocol.Routed> routed = n.kit.createTestProbe(TopicProtocol.Routed.class);
-        n.topic(TopicRoots.entityIdOf(m.topic())).tell(new TopicProtocol.Route(m, java.util.Map.of(), routed.getRef(), 3));
-        routed.expectMessage(TestNode.TIMEOUT, new TopicProtocol.Routed(3));
+        TestProbe<TopicProtocol.RouteReply> replies = n.kit.createTestProbe(TopicProtocol.RouteReply.class);
+        n.topic(TopicRoots.entityIdOf(m.topic())).tell(new TopicProtocol.Route(m, java.util.Map.of(), replies.getRef(), 3));
+        TestNode.awaitRouted(replies, 3);
     }
 
     /**
@@ -118,6 +118,34 @@ class SessionEntityTest {
         Attached a = attach(node, "new-client", connection(node), true, false, 65_535);
         assertFalse(a.sessionPresent());
         assertEquals(List.of(), a.inboundQos2());
+    }
+
+    @Test
+    @DisplayName("an online persistent session confirms a QoS 1 message only once its stored record holds it;"
+            + " a clean one confirms nothing")
+    void confirmsAfterStoring() {
+        TestProbe<ConnectionProtocol.Command> durable = connection(node);
+        attach(node, "confirming", durable, true, true, 65_535);
+        subscribe(node, "confirming", durable, "conf/#", 1);
+        TestProbe<ConnectionProtocol.Command> clean = connection(node);
+        attach(node, "not-confirming", clean, true, false, 65_535);
+        subscribe(node, "not-confirming", clean, "conf/#", 1);
+
+        TestProbe<TopicProtocol.RouteReply> replies = node.kit.createTestProbe(TopicProtocol.RouteReply.class);
+        Message m = message("conf/a", "kept", 1, false);
+        node.topic(TopicRoots.entityIdOf(m.topic())).tell(new TopicProtocol.Route(m, java.util.Map.of(), replies.getRef(), 11));
+        TopicProtocol.RouteReply first = replies.receiveMessage(TestNode.TIMEOUT);
+        TopicProtocol.RouteReply second = replies.receiveMessage(TestNode.TIMEOUT);
+        java.util.Set<TopicProtocol.RouteReply> got = java.util.Set.of(first, second);
+        assertEquals(java.util.Set.of(new TopicProtocol.Routed(11, 1), new TopicProtocol.Confirmed(11)), got,
+                "one persistent session among the two subscribers");
+        replies.expectNoMessage(java.time.Duration.ofMillis(300));
+
+        // Confirmed means stored: the record has it in flight now (the client has not acknowledged).
+        SessionRecord r = join(node.sessionStore().getObject("session|confirming")).value().orElseThrow();
+        assertEquals(List.of("kept"), r.inflight().stream().map(p -> p.payload().utf8String()).toList());
+        assertEquals("conf/a", expectPublish(durable).topic());
+        assertEquals("conf/a", expectPublish(clean).topic());
     }
 
     @Test

@@ -46,6 +46,8 @@ class TopicEntityTest {
                 .onMessage(SessionProtocol.Deliver.class, d -> {
                     ActorRef<Delivered> inbox = INBOXES.get(clientId);
                     if (inbox != null) inbox.tell(new Delivered(clientId, d.message(), d.delivery()));
+                    // as a persistent session does once the message is stored
+                    if (d.confirmTo() != null) d.confirmTo().tell(new TopicProtocol.Confirmed(d.correlationId()));
                     return Behaviors.same();
                 })
                 .build();
@@ -93,16 +95,16 @@ class TopicEntityTest {
 
     /** To the topic's root entity, as a node routes while no wildcard-first filter exists. */
     private static void routeToRoot(TestNode n, Message m) {
-        TestProbe<TopicProtocol.Routed> routed = n.kit.createTestProbe(TopicProtocol.Routed.class);
-        n.topic(TopicRoots.entityIdOf(m.topic())).tell(new TopicProtocol.Route(m, Map.of(), routed.getRef(), 5));
-        routed.expectMessage(TestNode.TIMEOUT, new TopicProtocol.Routed(5));
+        TestProbe<TopicProtocol.RouteReply> replies = n.kit.createTestProbe(TopicProtocol.RouteReply.class);
+        n.topic(TopicRoots.entityIdOf(m.topic())).tell(new TopicProtocol.Route(m, Map.of(), replies.getRef(), 5));
+        TestNode.awaitRouted(replies, 5);
     }
 
     /** Through the Router with wildcard routing on: the wildcard entity first, then the root. */
     private static void routeViaWildcard(TestNode n, Message m) {
-        TestProbe<TopicProtocol.Routed> routed = n.kit.createTestProbe(TopicProtocol.Routed.class);
-        new Router(n.sharding, new NodeRoutes.Flags()).route(m, routed.getRef(), 6);
-        routed.expectMessage(TestNode.TIMEOUT, new TopicProtocol.Routed(6));
+        TestProbe<TopicProtocol.RouteReply> replies = n.kit.createTestProbe(TopicProtocol.RouteReply.class);
+        new Router(n.sharding, new NodeRoutes.Flags()).route(m, replies.getRef(), 6);
+        TestNode.awaitRouted(replies, 6);
     }
 
     private static Set<String> topicsUnder(List<Message> retained, String... roots) {
@@ -124,7 +126,7 @@ class TopicEntityTest {
         routeToRoot(node, message("ta/b", "for c1", 2, false));
         Delivered d = c1.expectMessageClass(Delivered.class, TestNode.TIMEOUT);
         assertEquals("ta/b", d.message().topic(), "the first delivery is the matching one: ta/c went nowhere");
-        assertEquals(new Delivery(1, false, List.of()), d.delivery());
+        assertEquals(new Delivery(1, false, List.of(), false), d.delivery());
     }
 
     @Test
@@ -182,7 +184,7 @@ class TopicEntityTest {
             routeToRoot(n1, message("k/2", "two", 1, true));
             routeToRoot(n1, new Message("k/2", Bytes.EMPTY, 1, true, Properties.EMPTY, "p", 2L));
             // Enough events for the entity to snapshot (every 1000), so recovery starts from one.
-            TestProbe<TopicProtocol.Routed> routed = n1.kit.createTestProbe(TopicProtocol.Routed.class);
+            TestProbe<TopicProtocol.RouteReply> routed = n1.kit.createTestProbe(TopicProtocol.RouteReply.class);
             for (int i = 0; i < 1000; i++) {
                 n1.topic("r:s").tell(new TopicProtocol.Route(message("s/" + (i % 10), "v" + i, 0, true), Map.of(),
                         routed.getRef(), i));

@@ -106,7 +106,7 @@ class TopicStateTest {
         TopicState s = new TopicState();
         s.subscribe("c", "a/b", new Options(1, false, false, 0, 7), false);
         Map<String, Delivery> into = new HashMap<>();
-        into.put("c", new Delivery(2, false, List.of(3)));
+        into.put("c", new Delivery(2, false, List.of(3), false));
         s.match(message("a/b", 2, "p"), into);
         assertEquals(2, into.get("c").qos());
         assertEquals(Set.of(3, 7), new HashSet<>(into.get("c").subscriptionIds()));
