@@ -14,15 +14,15 @@
 #   mosquitto: the same load on one mosquitto (not a cluster; the single-node reference)
 # CPU per delivered message = broker CPU seconds (all nodes, from /proc) / messages delivered.
 #
-# usage: cluster.sh [-d SECONDS] [-o OUTDIR] [-q QUOTA_PERCENT]
+# usage: cluster.sh [-d SECONDS] [-o OUTDIR] [-q QUOTA_PERCENT] [-s same,cross,one,three,mosquitto]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../../.." && pwd)
 MQBENCH_SRC=${MQBENCH_SRC:-$ROOT/../shared/tools/mqbench}
-DUR=10 OUT=/tmp/swarmmq-cluster-bench QUOTA=30
-while getopts "d:o:q:h" o; do
+DUR=10 OUT=/tmp/swarmmq-cluster-bench QUOTA=30 SCEN=same,cross,one,three,mosquitto
+while getopts "d:o:q:s:h" o; do
   case $o in
-  d) DUR=$OPTARG ;; o) OUT=$OPTARG ;; q) QUOTA=$OPTARG ;;
+  d) DUR=$OPTARG ;; o) OUT=$OPTARG ;; q) QUOTA=$OPTARG ;; s) SCEN=$OPTARG ;;
   *) sed -n '2,18p' "$0"; exit 2 ;;
   esac
 done
@@ -50,15 +50,15 @@ new_db() { # name
 }
 
 start_nodes() { # count db
-  local n=$1 db=$2 seeds="" i
-  for i in $(seq 0 $((n - 1))); do seeds+="${seeds:+,}pekko://swarmmq@127.0.0.1:$((25600 + i))"; done
+  local n=$1 db=$2 seeds="" i base=$((25600 + 10 * n))
+  for i in $(seq 0 $((n - 1))); do seeds+="${seeds:+,}pekko://swarmmq@127.0.0.1:$((base + i))"; done
   for i in $(seq 0 $((n - 1))); do
     mkdir -p "$CG/swarmmq-bench-$i"
     echo 100000 > "$CG/swarmmq-bench-$i/cpu.cfs_period_us"
     echo $((QUOTA * 1000)) > "$CG/swarmmq-bench-$i/cpu.cfs_quota_us"
     rm -rf "$OUT/$db-node-$i" && mkdir -p "$OUT/$db-node-$i"
     SWARMMQ_PORT=$((18860 + i)) SWARMMQ_BIND=127.0.0.1 SWARMMQ_DATA_DIR="$OUT/$db-node-$i" \
-      SWARMMQ_CLUSTER_HOST=127.0.0.1 SWARMMQ_CLUSTER_PORT=$((25600 + i)) SWARMMQ_SEED_NODES="$seeds" \
+      SWARMMQ_CLUSTER_HOST=127.0.0.1 SWARMMQ_CLUSTER_PORT=$((base + i)) SWARMMQ_SEED_NODES="$seeds" \
       SWARMMQ_DB_URL="jdbc:postgresql://127.0.0.1:15432/$db" SWARMMQ_DB_USER=swarmmq SWARMMQ_DB_PASSWORD=x \
       taskset -c 0 java ${SWARMMQ_BENCH_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC} -jar "$JAR" \
       >"$OUT/$db-node-$i/broker.log" 2>&1 &
@@ -92,21 +92,28 @@ run() { # label pids mqbench-args...
 warm() { taskset -c 1 "$OUT/mqbench" throughput -P 2 -S 2 -q 1 -s 64 -d 5 "$@" --json >/dev/null 2>&1 || true; }
 joined() { local IFS=,; echo "$*"; }
 
+has() { [[ ",$SCEN," == *",$1,"* ]]; }
 start_pg
-new_db bench2 && start_nodes 2 bench2
-warm --port 18860,18861
-run swarmmq:same "$(joined "${PIDS[@]}")" --pub-port 18860 --sub-port 18860
-run swarmmq:cross "$(joined "${PIDS[@]}")" --pub-port 18860 --sub-port 18861
-stop_nodes
-new_db bench1 && start_nodes 1 bench1
-warm --port 18860
-run swarmmq:one "${PIDS[0]}" --port 18860
-stop_nodes
-new_db bench3 && start_nodes 3 bench3
-warm --port 18860,18861,18862
-run swarmmq:three "$(joined "${PIDS[@]}")" --port 18860,18861,18862
-stop_nodes
-if command -v mosquitto >/dev/null; then
+if has same || has cross; then
+  new_db bench2 && start_nodes 2 bench2
+  warm --port 18860,18861
+  has same && run swarmmq:same "$(joined "${PIDS[@]}")" --pub-port 18860 --sub-port 18860
+  has cross && run swarmmq:cross "$(joined "${PIDS[@]}")" --pub-port 18860 --sub-port 18861
+  stop_nodes
+fi
+if has one; then
+  new_db bench1 && start_nodes 1 bench1
+  warm --port 18860
+  run swarmmq:one "${PIDS[0]}" --port 18860
+  stop_nodes
+fi
+if has three; then
+  new_db bench3 && start_nodes 3 bench3
+  warm --port 18860,18861,18862
+  run swarmmq:three "$(joined "${PIDS[@]}")" --port 18860,18861,18862
+  stop_nodes
+fi
+if has mosquitto && command -v mosquitto >/dev/null; then
   mkdir -p "$CG/swarmmq-bench-0"
   printf 'listener 18860 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\nlog_type error\n' >"$OUT/mosquitto.conf"
   taskset -c 0 mosquitto -c "$OUT/mosquitto.conf" >"$OUT/mosquitto.log" 2>&1 &

@@ -55,7 +55,8 @@ import org.swarmmq.protocol.packets.Will;
 
 /**
  * What goes to the journal, the durable state store or another node survives the node's real
- * serializer (jackson-cbor with {@link MqttJacksonModule}, as swarmmq-pekko.conf binds it).
+ * serializer (jackson-cbor with {@link MqttJacksonModule}, or {@link HotPathSerializer} for the
+ * messages of every delivery, as swarmmq-pekko.conf binds them).
  */
 class SerializationTest {
     private static ActorTestKit kit;
@@ -75,10 +76,20 @@ class SerializationTest {
         kit.shutdownTestKit();
     }
 
+    /** What every delivery sends between nodes, bound to {@link HotPathSerializer}. */
+    private static final java.util.Set<Class<?>> HOT_PATH = java.util.Set.of(
+            SessionProtocol.Deliver.class, SessionProtocol.Acknowledge.class, NodeRoutes.Fanout.class,
+            TopicProtocol.Route.class, TopicProtocol.Routed.class, TopicProtocol.Confirmed.class,
+            ConnectionProtocol.Send.class);
+
     @SuppressWarnings("unchecked")
     private static <T> T roundTrip(T value) {
         Serializer serializer = serialization.findSerializerFor(value);
-        assertInstanceOf(JacksonSerializer.class, serializer, () -> value.getClass() + " must use jackson-cbor");
+        if (HOT_PATH.contains(value.getClass())) {
+            assertInstanceOf(HotPathSerializer.class, serializer, () -> value.getClass() + " must use the hot-path serializer");
+        } else {
+            assertInstanceOf(JacksonSerializer.class, serializer, () -> value.getClass() + " must use jackson-cbor");
+        }
         byte[] bytes = serialization.serialize(value).get();
         String manifest = Serializers.manifestFor(serializer, value);
         return (T) serialization.deserialize(bytes, serializer.identifier(), manifest).get();
@@ -103,6 +114,18 @@ class SerializationTest {
                 new Property(PropertyId.USER_PROPERTY, new UserProperty("a", "second")), // String Pair
                 new Property(PropertyId.USER_PROPERTY, new UserProperty("z", "third")),
                 new Property(PropertyId.USER_PROPERTY, new UserProperty("", "")));
+    }
+
+    /**
+     * {@link #everyType()} as a PUBLISH may carry it (Payload Format Indicator 0 or 1): what the
+     * hot-path serializer, which writes MQTT 5 frames, is given by real traffic.
+     */
+    static Properties publishable() {
+        List<Property> list = new java.util.ArrayList<>();
+        for (Property p : everyType().asList()) {
+            list.add(p.id() == PropertyId.PAYLOAD_FORMAT_INDICATOR ? new Property(p.id(), 1) : p);
+        }
+        return Properties.of(list);
     }
 
     static Message message(String topic, Bytes payload, Properties props) {
@@ -181,7 +204,7 @@ class SerializationTest {
     void crossNodeMessages() {
         ActorRef<ConnectionProtocol.Command> connection = kit.<ConnectionProtocol.Command>createTestProbe().getRef();
         ActorRef<TopicProtocol.RouteReply> routed = kit.<TopicProtocol.RouteReply>createTestProbe().getRef();
-        Message m = message("a/b", Bytes.utf8("p"), everyType());
+        Message m = message("a/b", Bytes.utf8("p"), publishable());
         TopicProtocol.Delivery delivery = new TopicProtocol.Delivery(1, true, List.of(3, 4), true);
 
         assertRoundTrip(new SessionProtocol.Attach(connection, ProtocolVersion.V5, true, false, 65_535));
@@ -207,7 +230,7 @@ class SerializationTest {
         assertRoundTrip(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER));
         assertRoundTrip(new ConnectionProtocol.Send(List.of(
                 new SubAck(3, List.of(ReasonCode.GRANTED_QOS_1, ReasonCode.TOPIC_FILTER_INVALID), Properties.EMPTY),
-                new Publish(false, 1, true, "a/b", 9, Bytes.utf8("p"), everyType()),
+                new Publish(false, 1, true, "a/b", 9, Bytes.utf8("p"), publishable()),
                 new PubRel(9),
                 new UnsubAck(4, List.of(ReasonCode.NO_SUBSCRIPTION_EXISTED), Properties.EMPTY))));
         assertRoundTrip(new NodeRoutes.WildcardActive(true, kit.<NodeRoutes.Acknowledged>createTestProbe().getRef()));

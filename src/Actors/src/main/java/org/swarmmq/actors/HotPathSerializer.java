@@ -1,0 +1,200 @@
+package org.swarmmq.actors;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.SerializerWithStringManifest;
+import org.swarmmq.actors.connection.ConnectionProtocol;
+import org.swarmmq.actors.session.SessionProtocol;
+import org.swarmmq.actors.topic.NodeRoutes;
+import org.swarmmq.actors.topic.TopicProtocol;
+import org.swarmmq.protocol.codec.Frame;
+import org.swarmmq.protocol.codec.FrameReader;
+import org.swarmmq.protocol.codec.PacketDecoder;
+import org.swarmmq.protocol.codec.PacketEncoder;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.ProtocolVersion;
+import org.swarmmq.protocol.packets.Publish;
+
+/**
+ * The binary form of the messages every delivery sends between nodes (route, fan-out, deliver,
+ * send, acknowledge and their replies). Jackson CBOR wrote field names and type ids per message
+ * and was a third of a node's samples in a cross-node run (docs/perf-notes.md). Packets and a
+ * message's topic, payload and properties travel as MQTT 5 frames, written and read by the
+ * protocol codec itself, so every field the protocol has survives; the rest is a few numbers.
+ * Bound in swarmmq-pekko.conf; every other message stays on Jackson.
+ */
+public final class HotPathSerializer extends SerializerWithStringManifest {
+    private static final ProtocolVersion WIRE = ProtocolVersion.V5;
+    private final ActorRefResolver resolver;
+
+    public HotPathSerializer(ExtendedActorSystem system) {
+        this.resolver = ActorRefResolver.get(Adapter.toTyped(system));
+    }
+
+    @Override
+    public int identifier() {
+        return 4_711_001;
+    }
+
+    @Override
+    public String manifest(Object o) {
+        if (o instanceof SessionProtocol.Deliver) return "D";
+        if (o instanceof NodeRoutes.Fanout) return "F";
+        if (o instanceof ConnectionProtocol.Send) return "S";
+        if (o instanceof SessionProtocol.Acknowledge) return "A";
+        if (o instanceof TopicProtocol.Route) return "R";
+        if (o instanceof TopicProtocol.Routed) return "r";
+        if (o instanceof TopicProtocol.Confirmed) return "C";
+        throw new IllegalArgumentException("not a hot-path message: " + o.getClass());
+    }
+
+    @Override
+    public byte[] toBinary(Object o) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            if (o instanceof SessionProtocol.Deliver d) {
+                writeMessage(out, d.message());
+                writeDelivery(out, d.delivery());
+                writeRef(out, d.confirmTo());
+                out.writeLong(d.correlationId());
+            } else if (o instanceof NodeRoutes.Fanout f) {
+                writeMessage(out, f.message());
+                out.writeInt(f.targets().size());
+                for (NodeRoutes.Target t : f.targets()) {
+                    writeRef(out, t.session());
+                    writeDelivery(out, t.delivery());
+                }
+                writeRef(out, f.replyTo());
+                out.writeLong(f.correlationId());
+            } else if (o instanceof ConnectionProtocol.Send s) {
+                out.write(PacketEncoder.encode(s.packets(), WIRE));
+            } else if (o instanceof SessionProtocol.Acknowledge a) {
+                writeRef(out, a.connection());
+                out.write(PacketEncoder.encode(a.ack(), WIRE));
+            } else if (o instanceof TopicProtocol.Route r) {
+                writeMessage(out, r.message());
+                out.writeInt(r.prior().size());
+                for (Map.Entry<String, TopicProtocol.Delivery> e : r.prior().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    writeDelivery(out, e.getValue());
+                }
+                writeRef(out, r.replyTo());
+                out.writeLong(r.correlationId());
+            } else if (o instanceof TopicProtocol.Routed r) {
+                out.writeLong(r.correlationId());
+                out.writeInt(r.confirmations());
+            } else if (o instanceof TopicProtocol.Confirmed c) {
+                out.writeLong(c.correlationId());
+            } else {
+                throw new IllegalArgumentException("not a hot-path message: " + o.getClass());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Override
+    public Object fromBinary(byte[] bytes, String manifest) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            return switch (manifest) {
+                case "D" -> new SessionProtocol.Deliver(readMessage(in), readDelivery(in), readRef(in), in.readLong());
+                case "F" -> {
+                    Message m = readMessage(in);
+                    int n = in.readInt();
+                    List<NodeRoutes.Target> targets = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) targets.add(new NodeRoutes.Target(readRef(in), readDelivery(in)));
+                    yield new NodeRoutes.Fanout(m, targets, readRef(in), in.readLong());
+                }
+                case "S" -> new ConnectionProtocol.Send(packets(bytes, 0));
+                case "A" -> {
+                    ActorRef<ConnectionProtocol.Command> connection = readRef(in);
+                    int used = bytes.length - in.available();
+                    yield new SessionProtocol.Acknowledge(connection, packets(bytes, used).get(0));
+                }
+                case "R" -> {
+                    Message m = readMessage(in);
+                    int n = in.readInt();
+                    Map<String, TopicProtocol.Delivery> prior = new HashMap<>(n * 2);
+                    for (int i = 0; i < n; i++) prior.put(in.readUTF(), readDelivery(in));
+                    yield new TopicProtocol.Route(m, prior, readRef(in), in.readLong());
+                }
+                case "r" -> new TopicProtocol.Routed(in.readLong(), in.readInt());
+                case "C" -> new TopicProtocol.Confirmed(in.readLong());
+                default -> throw new IllegalArgumentException("unknown manifest " + manifest);
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The message's topic, payload and properties as a QoS 0 MQTT 5 PUBLISH; the rest beside it. */
+    private static void writeMessage(DataOutputStream out, Message m) throws IOException {
+        out.writeByte(m.qos());
+        out.writeBoolean(m.retain());
+        out.writeBoolean(m.publisher() != null);
+        if (m.publisher() != null) out.writeUTF(m.publisher());
+        out.writeLong(m.receivedAtMillis());
+        byte[] frame = PacketEncoder.encode(new Publish(false, 0, false, m.topic(), 0, m.payload(), m.properties()), WIRE);
+        out.writeInt(frame.length);
+        out.write(frame);
+    }
+
+    private static Message readMessage(DataInputStream in) throws IOException {
+        int qos = in.readByte();
+        boolean retain = in.readBoolean();
+        String publisher = in.readBoolean() ? in.readUTF() : null;
+        long receivedAt = in.readLong();
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        Publish p = (Publish) packets(frame, 0).get(0);
+        return new Message(p.topic(), p.payload(), qos, retain, p.properties(), publisher, receivedAt);
+    }
+
+    private static void writeDelivery(DataOutputStream out, TopicProtocol.Delivery d) throws IOException {
+        out.writeByte(d.qos());
+        out.writeBoolean(d.retainAsPublished());
+        out.writeBoolean(d.durable());
+        out.writeInt(d.subscriptionIds().size());
+        for (int id : d.subscriptionIds()) out.writeInt(id);
+    }
+
+    private static TopicProtocol.Delivery readDelivery(DataInputStream in) throws IOException {
+        int qos = in.readByte();
+        boolean rap = in.readBoolean();
+        boolean durable = in.readBoolean();
+        int n = in.readInt();
+        List<Integer> ids = n == 0 ? List.of() : new ArrayList<>(n);
+        for (int i = 0; i < n; i++) ids.add(in.readInt());
+        return new TopicProtocol.Delivery(qos, rap, ids, durable);
+    }
+
+    private void writeRef(DataOutputStream out, ActorRef<?> ref) throws IOException {
+        out.writeUTF(ref == null ? "" : resolver.toSerializationFormat(ref));
+    }
+
+    private <T> ActorRef<T> readRef(DataInputStream in) throws IOException {
+        String path = in.readUTF();
+        return path.isEmpty() ? null : resolver.resolveActorRef(path);
+    }
+
+    /** Every MQTT 5 frame in {@code bytes} from {@code offset}, decoded. */
+    private static List<Packet> packets(byte[] bytes, int offset) {
+        FrameReader reader = new FrameReader(FrameReader.MAX_PACKET_SIZE);
+        reader.feed(bytes, offset, bytes.length - offset);
+        List<Packet> out = new ArrayList<>();
+        for (Frame f; (f = reader.next()) != null; ) out.add(PacketDecoder.decode(f, WIRE));
+        return out;
+    }
+}
