@@ -11,8 +11,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.persistence.jdbc.state.javadsl.JdbcDurableStateStore;
 import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
 import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
@@ -52,10 +50,7 @@ public final class Node {
                 throw new IllegalStateException("could not create the database schema: " + e.getMessage(), e);
             }
 
-            Cluster cluster = Cluster.get(system);
-            if (config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
-                cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one
-            } // else the cluster extension joins the seed nodes by itself
+            Management.start(system, config); // joins: itself, the seed nodes, or by Kubernetes bootstrap
             system.systemActorOf(ClusterLog.create(), "cluster-log", org.apache.pekko.actor.typed.Props.empty());
             ClusterSharding sharding = ClusterSharding.get(system);
             SessionEntity.Limits limits = new SessionEntity.Limits(settings.maxInflight(), settings.maxQueued());
@@ -73,8 +68,12 @@ public final class Node {
 
             Tcp.ServerBinding binding = await(MqttListener.bind(system, settings, router).toCompletableFuture(),
                     "MQTT listener on " + settings.bind() + ":" + settings.port());
+            MqttListenerReady.bound(true);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-mqtt",
-                    () -> binding.unbind().thenApply(x -> Done.getInstance()));
+                    () -> {
+                        MqttListenerReady.bound(false); // not ready: take us out of the Service first
+                        return binding.unbind().thenApply(x -> Done.getInstance());
+                    });
             String line = "SwarmMQ listening on " + binding.localAddress().getHostString() + ":"
                     + binding.localAddress().getPort() + " (MQTT 3.1, 3.1.1, 5.0), data in "
                     + (Deployment.isPostgres(config) ? "database " + config.getString("swarmmq-slick.db.url")
