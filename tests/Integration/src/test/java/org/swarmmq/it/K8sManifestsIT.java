@@ -1,0 +1,173 @@
+package org.swarmmq.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * k8s/ cannot be applied here (no Kubernetes), so it is checked two ways: against the Kubernetes
+ * API's schemas (k8s/validate: kubernetes-models + ajv, installed from the npm registry by this
+ * test), and against the node itself: every SWARMMQ_* variable the StatefulSet sets is one the node
+ * reads, and its ports and probes are the ones the node listens on.
+ */
+class K8sManifestsIT {
+    private static final Path ROOT = Path.of(System.getProperty("swarmmq.root", "../..")).toAbsolutePath().normalize();
+    private static final Path K8S = ROOT.resolve("k8s");
+
+    private static List<Path> manifests() throws IOException {
+        try (Stream<Path> s = Files.list(K8S)) {
+            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    /** Installs the validator (npm ci, from package-lock.json) once, then runs it on {@code files}. */
+    private static ExternalProcess validate(List<Path> files) {
+        Path validate = K8S.resolve("validate");
+        if (!Files.isDirectory(validate.resolve("node_modules"))) {
+            ExternalProcess.run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefix", validate.toString()),
+                    Duration.ofMinutes(5));
+        }
+        List<String> cmd = new ArrayList<>(List.of("node", validate.resolve("validate.mjs").toString()));
+        for (Path f : files) cmd.add(f.toString());
+        return ExternalProcess.start(cmd);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) {
+        return (List<Object>) o;
+    }
+
+    private static Map<String, Object> doc(String file, String kind) throws IOException {
+        for (Object d : new Yaml().loadAll(Files.readString(K8S.resolve(file)))) {
+            if (d != null && kind.equals(map(d).get("kind"))) return map(d);
+        }
+        throw new AssertionError("no " + kind + " in k8s/" + file);
+    }
+
+    private static Map<String, Object> container() throws IOException {
+        Map<String, Object> spec = map(map(map(doc("statefulset.yaml", "StatefulSet").get("spec")).get("template")).get("spec"));
+        return map(list(spec.get("containers")).get(0));
+    }
+
+    private static Map<String, String> env() throws IOException {
+        Map<String, String> env = new HashMap<>();
+        for (Object e : list(container().get("env"))) {
+            Map<String, Object> v = map(e);
+            env.put((String) v.get("name"), v.containsKey("value") ? String.valueOf(v.get("value")) : "<from " + v.get("valueFrom") + ">");
+        }
+        return env;
+    }
+
+    private static int containerPort(String name) throws IOException {
+        for (Object p : list(container().get("ports"))) {
+            if (name.equals(map(p).get("name"))) return (Integer) map(p).get("containerPort");
+        }
+        throw new AssertionError("no container port named " + name);
+    }
+
+    /** Every SWARMMQ_* name the node reads: ${?NAME} in its configuration, getenv("NAME") in its code. */
+    private static Set<String> namesTheNodeReads() throws IOException {
+        Set<String> names = new TreeSet<>();
+        Pattern p = Pattern.compile("\\$\\{\\?(SWARMMQ_[A-Z0-9_]+)}|getenv\\(\"(SWARMMQ_[A-Z0-9_]+)\"\\)");
+        List<Path> sources = new ArrayList<>();
+        for (String dir : List.of("src/Node/src/main", "src/Actors/src/main/resources")) {
+            try (Stream<Path> s = Files.walk(ROOT.resolve(dir))) {
+                s.filter(Files::isRegularFile).forEach(sources::add);
+            }
+        }
+        for (Path f : sources) {
+            Matcher m = p.matcher(Files.readString(f));
+            while (m.find()) names.add(m.group(1) != null ? m.group(1) : m.group(2));
+        }
+        return names;
+    }
+
+    @Test
+    @DisplayName("every manifest is valid against the Kubernetes API schemas; a broken one is refused")
+    void schemaValid() throws IOException {
+        try (ExternalProcess ok = validate(manifests())) {
+            int status = ok.waitFor(Duration.ofMinutes(2));
+            assertEquals(0, status, String.join("\n", ok.lines()));
+            assertEquals(8, ok.lines().stream().filter(l -> l.contains(": valid (")).count(),
+                    "8 API objects: ServiceAccount, Role, RoleBinding, Secret, 2 Services, StatefulSet, PDB\n"
+                            + String.join("\n", ok.lines()));
+        }
+        // The validator must be able to fail: a port given as text instead of a number.
+        Path broken = Files.createTempFile("broken", ".yaml");
+        Files.writeString(broken, Files.readString(K8S.resolve("statefulset.yaml"))
+                .replace("containerPort: 1883", "containerPort: mqtt-port"));
+        try (ExternalProcess bad = validate(List.of(broken))) {
+            assertNotEquals(0, bad.waitFor(Duration.ofMinutes(2)), "a text containerPort must be refused");
+            assertTrue(String.join("\n", bad.lines()).contains("containerPort must be integer"), String.join("\n", bad.lines()));
+        } finally {
+            Files.deleteIfExists(broken);
+        }
+    }
+
+    @Test
+    @DisplayName("the StatefulSet sets only SWARMMQ_* variables the node reads, and all a cluster on Kubernetes needs")
+    void environmentNamesMatchTheNode() throws IOException {
+        Set<String> read = namesTheNodeReads();
+        Map<String, String> env = env();
+        for (String name : env.keySet()) {
+            if (name.startsWith("SWARMMQ_")) assertTrue(read.contains(name), name + " is set in k8s/ but the node reads only " + read);
+        }
+        for (String needed : List.of("SWARMMQ_DB_URL", "SWARMMQ_DB_USER", "SWARMMQ_DB_PASSWORD", "SWARMMQ_CLUSTER_HOST",
+                "SWARMMQ_CLUSTER_PORT", "SWARMMQ_MANAGEMENT_PORT", "SWARMMQ_MANAGEMENT_HOST", "SWARMMQ_DISCOVERY")) {
+            assertTrue(env.containsKey(needed), needed + " is not set in k8s/statefulset.yaml");
+        }
+        assertEquals("kubernetes-api", env.get("SWARMMQ_DISCOVERY"));
+    }
+
+    @Test
+    @DisplayName("container ports are the ones the node is told to use; probes hit Pekko Management's /ready and /alive")
+    void portsAndProbesMatch() throws IOException {
+        Map<String, String> env = env();
+        assertEquals(Integer.parseInt(env.getOrDefault("SWARMMQ_PORT", "1883")), containerPort("mqtt"));
+        assertEquals(Integer.parseInt(env.get("SWARMMQ_CLUSTER_PORT")), containerPort("remoting"));
+        assertEquals(Integer.parseInt(env.get("SWARMMQ_MANAGEMENT_PORT")), containerPort("management"));
+        Map<String, Object> ready = map(map(container().get("readinessProbe")).get("httpGet"));
+        Map<String, Object> alive = map(map(container().get("livenessProbe")).get("httpGet"));
+        assertEquals("/ready", ready.get("path")); // ManagementIT shows the node answers there
+        assertEquals("/alive", alive.get("path"));
+        assertEquals("management", ready.get("port"));
+        assertEquals("management", alive.get("port"));
+
+        Map<String, Object> labels = map(map(map(map(doc("statefulset.yaml", "StatefulSet").get("spec"))
+                .get("template")).get("metadata")).get("labels"));
+        for (String file : List.of("service-mqtt.yaml", "service-headless.yaml")) {
+            Map<String, Object> selector = map(map(doc(file, "Service").get("spec")).get("selector"));
+            assertTrue(labels.entrySet().containsAll(selector.entrySet()), file + " selects " + selector + ", pods have " + labels);
+        }
+        assertEquals("app=" + labels.get("app"), env.get("SWARMMQ_K8S_POD_LABEL_SELECTOR"));
+        Map<String, Object> headless = map(doc("service-headless.yaml", "Service").get("spec"));
+        assertEquals("None", headless.get("clusterIP"));
+        assertEquals(Boolean.TRUE, headless.get("publishNotReadyAddresses"), "bootstrap must see pods before they are ready");
+
+        Map<String, Object> rule = map(list(doc("rbac.yaml", "Role").get("rules")).get(0));
+        assertTrue(list(rule.get("resources")).contains("pods"));
+        assertTrue(list(rule.get("verbs")).containsAll(List.of("get", "watch", "list")));
+    }
+}
