@@ -1,0 +1,280 @@
+package org.swarmmq.protocol.channel;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.channel.ChannelEffect.*;
+import org.swarmmq.protocol.codec.FrameReader;
+import org.swarmmq.protocol.packets.*;
+
+/**
+ * The rules of one MQTT network connection, as a state machine with no I/O: CONNECT first, the
+ * client identifier, keep alive, inbound QoS 1/2 acknowledgements in PUBLISH order, exactly-once
+ * for inbound QoS 2, the will, and how a connection ends. Each call takes what happened (a packet,
+ * a timer, the session's answer) and returns the {@link ChannelEffect}s to carry out, in order;
+ * time comes in as a parameter. The connection actor owns the socket, the timers and the session.
+ */
+public final class Channel {
+    /** @param maxPacketSize the largest packet accepted; announced to MQTT 5 clients when below the protocol's limit */
+    public record Settings(int maxPacketSize, long connectTimeoutSeconds) {
+    }
+
+    private final Settings settings;
+    private ProtocolVersion version;
+    private String clientId;
+    private Will will;
+    private Properties connackProperties = Properties.EMPTY;
+    private boolean connected;
+    private boolean attaching;
+    private boolean closing;
+    private long keepAliveNanos;
+    private long lastReceivedNanos;
+    /** QoS 2 packet ids received and not yet released by PUBREL [MQTT-4.3.3-9]. */
+    private final Set<Integer> inboundQos2 = new HashSet<>();
+    /** Acknowledgements in PUBLISH order; each leaves once it and all before it are ready [MQTT-4.6.0-2]. */
+    private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
+    private final Map<Long, PendingAck> awaitingRoute = new HashMap<>();
+    private long lastToken;
+
+    private static final class PendingAck {
+        final Packet ack;
+        boolean ready;
+
+        PendingAck(Packet ack, boolean ready) {
+            this.ack = ack;
+            this.ready = ready;
+        }
+    }
+
+    public Channel(Settings settings, long nowNanos) {
+        this.settings = settings;
+        this.lastReceivedNanos = nowNanos;
+    }
+
+    public ProtocolVersion version() {
+        return version;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public boolean connected() {
+        return connected;
+    }
+
+    public boolean closing() {
+        return closing;
+    }
+
+    /** A packet from the client, decoded. */
+    public List<ChannelEffect> handle(Packet p, long nowNanos) {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (closing) return out;
+        lastReceivedNanos = nowNanos;
+        if (!connected && !attaching) onFirstPacket(p, out);
+        else if (connected) onPacket(p, out);
+        // else: held back by the connection until CONNACK; cannot happen
+        return out;
+    }
+
+    /** The decoder refused what the client sent. */
+    public List<ChannelEffect> violation(ProtocolException e) {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (closing) return out;
+        String why = "malformed packet: " + e.getMessage();
+        if (!connected && e.reasonCode() == ReasonCode.UNSUPPORTED_PROTOCOL_VERSION) {
+            // [MQTT-3.1.2-2] answer an unknown protocol level with CONNACK 0x01 (3.1.1 form), then close
+            version = ProtocolVersion.V3_1_1;
+            out.add(new Send(ConnAck.refused(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION)));
+            close(null, false, why, out);
+            return out;
+        }
+        close(e.reasonCode(), true, why, out);
+        return out;
+    }
+
+    private void onFirstPacket(Packet p, List<ChannelEffect> out) {
+        if (!(p instanceof Connect c)) {
+            close(null, false, "first packet was " + p.type() + ", not CONNECT [MQTT-3.1.0-1]", out);
+            return;
+        }
+        version = c.version();
+        String id = c.clientId();
+        Properties props = Properties.EMPTY;
+        if (id.isEmpty()) {
+            // [MQTT-3.1.3-8] an empty id needs clean session in 3.1.1; 3.1 requires an id
+            if ((!c.cleanStart() && !version.isV5()) || version == ProtocolVersion.V3_1) {
+                out.add(new Send(ConnAck.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID)));
+                close(null, false, "empty client id without clean session", out);
+                return;
+            }
+            id = "auto-" + UUID.randomUUID();
+            if (version.isV5()) props = props.with(PropertyId.ASSIGNED_CLIENT_IDENTIFIER, id);
+        } else if (version == ProtocolVersion.V3_1 && id.length() > 23) {
+            out.add(new Send(ConnAck.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID))); // 3.1: 1 to 23 characters
+            close(null, false, "MQTT 3.1 client id longer than 23 characters", out);
+            return;
+        }
+        if (version.isV5() && settings.maxPacketSize() < FrameReader.MAX_PACKET_SIZE) {
+            // Without this property a client may send up to 256 MiB in good faith (3.2.2.3.6),
+            // and we would disconnect it for a limit it was never told. Capped at 268435455:
+            // python paho refuses larger values, and announcing less than we accept is safe.
+            long announced = Math.min(settings.maxPacketSize(), FrameReader.MAX_REMAINING_LENGTH);
+            props = props.with(PropertyId.MAXIMUM_PACKET_SIZE, announced);
+        }
+        clientId = id;
+        connackProperties = props;
+        will = c.will();
+        attaching = true;
+        if (c.keepAlive() > 0) {
+            keepAliveNanos = c.keepAlive() * 1_000_000_000L;
+            out.add(new StartKeepAlive(Math.max(250_000_000L, c.keepAlive() * 250_000_000L)));
+        }
+        boolean persistent = version.isV5()
+                ? c.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0) > 0
+                : !c.cleanStart();
+        int receiveMaximum = c.properties().intValue(PropertyId.RECEIVE_MAXIMUM, 65_535);
+        out.add(new Attach(clientId, version, c.cleanStart(), persistent, receiveMaximum));
+    }
+
+    /** The session answered the Attach: CONNACK, and from now on packets flow. */
+    public List<ChannelEffect> attached(boolean sessionPresent, List<Integer> inboundQos2Kept) {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (closing || connected) return out;
+        connected = true;
+        attaching = false;
+        inboundQos2.addAll(inboundQos2Kept);
+        out.add(new Send(new ConnAck(sessionPresent, ReasonCode.SUCCESS, connackProperties)));
+        return out;
+    }
+
+    private void onPacket(Packet p, List<ChannelEffect> out) {
+        switch (p.type()) {
+            case PUBLISH -> onPublish((Publish) p, out);
+            case PUBREL -> {
+                int id = ((PubRel) p).packetId();
+                inboundQos2.remove(id);
+                acks.add(new PendingAck(new PubComp(id), true)); // [MQTT-4.3.3-11]
+                drainAcks(out);
+            }
+            case PUBACK, PUBREC, PUBCOMP, SUBSCRIBE, UNSUBSCRIBE -> out.add(new ToSession(p));
+            case PINGREQ -> out.add(new Send(PingResp.INSTANCE)); // [MQTT-3.12.4-1]
+            case DISCONNECT -> {
+                // [MQTT-3.14.4-3] a normal DISCONNECT discards the will; 0x04 asks for it
+                boolean withWill = ((Disconnect) p).reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
+                close(null, withWill, "client disconnected", out);
+            }
+            case CONNECT -> close(ReasonCode.PROTOCOL_ERROR, true, "second CONNECT [MQTT-3.1.0-2]", out);
+            default -> close(ReasonCode.PROTOCOL_ERROR, true, p.type() + " is not a packet a client sends", out);
+        }
+    }
+
+    private void onPublish(Publish p, List<ChannelEffect> out) {
+        if (p.properties().has(PropertyId.TOPIC_ALIAS)) {
+            // We advertise Topic Alias Maximum 0 (the default) [MQTT-3.3.2-9]
+            close(ReasonCode.TOPIC_ALIAS_INVALID, true, "topic alias sent, none allowed", out);
+            return;
+        }
+        switch (p.qos()) {
+            case 0 -> out.add(new Route(p, 0));
+            case 1 -> ackAfterRouting(p, new PubAck(p.packetId()), out);
+            default -> {
+                if (inboundQos2.add(p.packetId())) {
+                    ackAfterRouting(p, new PubRec(p.packetId()), out);
+                } else {
+                    // a re-sent PUBLISH before PUBREL: acknowledge again, deliver once [MQTT-4.3.3-10]
+                    acks.add(new PendingAck(new PubRec(p.packetId()), true));
+                    drainAcks(out);
+                }
+            }
+        }
+    }
+
+    private void ackAfterRouting(Publish p, Packet ack, List<ChannelEffect> out) {
+        PendingAck pending = new PendingAck(ack, false);
+        acks.add(pending);
+        long token = ++lastToken;
+        awaitingRoute.put(token, pending);
+        out.add(new Route(p, token));
+    }
+
+    /** The message of {@code token} is routed (and stored where it must be): its ack may go, in order. */
+    public List<ChannelEffect> routed(long token) {
+        List<ChannelEffect> out = new ArrayList<>();
+        PendingAck a = awaitingRoute.remove(token);
+        if (a == null || closing) return out;
+        a.ready = true;
+        drainAcks(out);
+        return out;
+    }
+
+    private void drainAcks(List<ChannelEffect> out) {
+        while (!acks.isEmpty() && acks.peek().ready) out.add(new Send(acks.poll().ack));
+    }
+
+    /** [MQTT-3.1.2-24] close a connection silent for one and a half keep alive periods. */
+    public List<ChannelEffect> keepAliveCheck(long nowNanos) {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (!closing && keepAliveNanos > 0 && nowNanos - lastReceivedNanos > keepAliveNanos * 3 / 2) {
+            close(ReasonCode.KEEP_ALIVE_TIMEOUT, true, "keep alive expired", out);
+        }
+        return out;
+    }
+
+    /** The connect timeout passed: close if no CONNECT came. */
+    public List<ChannelEffect> connectTimedOut() {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (version == null && !closing) {
+            close(null, false, "no CONNECT within " + settings.connectTimeoutSeconds() + " s", out);
+        }
+        return out;
+    }
+
+    /** The socket ended or failed without DISCONNECT: an abnormal loss, so the will goes out [MQTT-3.1.2-8]. */
+    public List<ChannelEffect> streamEnded(String why) {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (!closing) close(null, true, why, out);
+        return out;
+    }
+
+    /**
+     * Another connection took the session over [MQTT-3.1.4-2]. No detach: the session lives on
+     * [MQTT-3.1.4-3]. The will is published (5.0 3.1.4: "If the existing Client has a Will
+     * Message, that Will Message is published"), as mosquitto does.
+     */
+    public List<ChannelEffect> takenOver() {
+        List<ChannelEffect> out = new ArrayList<>();
+        attaching = false;
+        if (!closing) close(ReasonCode.SESSION_TAKEN_OVER, true, "session taken over by another connection", out, false);
+        return out;
+    }
+
+    /** The session entity stopped (its node shuts down, or its shard moved): nothing to detach from. */
+    public List<ChannelEffect> sessionStopped() {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (!closing) close(ReasonCode.SERVER_SHUTTING_DOWN, true, "session stopped (node shutting down or moved)", out, false);
+        return out;
+    }
+
+    private void close(ReasonCode reason, boolean publishWill, String why, List<ChannelEffect> out) {
+        close(reason, publishWill, why, out, true);
+    }
+
+    private void close(ReasonCode reason, boolean publishWill, String why, List<ChannelEffect> out, boolean detach) {
+        closing = true;
+        if (publishWill && will != null) out.add(new PublishWill(will));
+        will = null;
+        if (reason != null && version != null && version.isV5() && connected) {
+            out.add(new Send(Disconnect.of(reason))); // [MQTT-4.13.2-1] server DISCONNECT before closing (5.0)
+        }
+        if (detach && (connected || attaching)) out.add(new Detach(List.copyOf(inboundQos2)));
+        out.add(new Close(why));
+    }
+}

@@ -1,0 +1,248 @@
+package org.swarmmq.protocol.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.swarmmq.protocol.Bytes;
+import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.channel.ChannelEffect.*;
+import org.swarmmq.protocol.packets.*;
+
+/** The connection's rules without a socket: packets and time in, effects out. */
+class ChannelTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final Channel.Settings SETTINGS = new Channel.Settings(256 * 1024 * 1024, 20);
+
+    private static Channel connected(ProtocolVersion v, int keepAlive, Will will) {
+        Channel c = new Channel(SETTINGS, 0);
+        List<ChannelEffect> e = c.handle(new Connect(v, "c1", true, keepAlive, will, null, null, Properties.EMPTY), 0);
+        assertTrue(e.stream().anyMatch(x -> x instanceof Attach), e::toString);
+        ConnAck ack = (ConnAck) only(c.attached(false, List.of()), Send.class).packet();
+        assertEquals(ReasonCode.SUCCESS, ack.reasonCode());
+        return c;
+    }
+
+    private static Channel connected() {
+        return connected(ProtocolVersion.V3_1_1, 0, null);
+    }
+
+    private static Will will() {
+        return new Will("w", Bytes.utf8("gone"), 1, false, Properties.EMPTY);
+    }
+
+    private static Publish publish(int qos, int id) {
+        return new Publish(false, qos, false, "t", id, Bytes.utf8("p"), Properties.EMPTY);
+    }
+
+    private static <T> T only(List<ChannelEffect> effects, Class<T> type) {
+        List<ChannelEffect> matching = effects.stream().filter(type::isInstance).toList();
+        assertEquals(1, matching.size(), () -> "one " + type.getSimpleName() + " in " + effects);
+        return type.cast(matching.get(0));
+    }
+
+    private static boolean closes(List<ChannelEffect> effects) {
+        return !effects.isEmpty() && effects.get(effects.size() - 1) instanceof Close;
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.0-1] a first packet other than CONNECT closes the connection, nothing sent")
+    void firstPacketMustBeConnect() {
+        Channel c = new Channel(SETTINGS, 0);
+        List<ChannelEffect> e = c.handle(PingReq.INSTANCE, 0);
+        assertEquals(1, e.size());
+        assertTrue(only(e, Close.class).why().contains("MQTT-3.1.0-1"));
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.0-2] a second CONNECT is a protocol error: the will goes, the session is detached")
+    void secondConnectIsAProtocolError_MQTT_3_1_0_2() {
+        Channel c = connected(ProtocolVersion.V3_1_1, 0, will());
+        List<ChannelEffect> e = c.handle(Connect.of(ProtocolVersion.V3_1_1, "c1", true, 0), 1);
+        assertEquals(will(), only(e, PublishWill.class).will());
+        only(e, Detach.class);
+        assertTrue(only(e, Close.class).why().contains("MQTT-3.1.0-2"));
+        assertTrue(e.stream().noneMatch(x -> x instanceof Send), "3.1.1 has no server DISCONNECT");
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.13.2-1] an MQTT 5 protocol error sends DISCONNECT with the reason code first")
+    void v5ProtocolErrorSendsDisconnect() {
+        Channel c = connected(ProtocolVersion.V5, 0, null);
+        List<ChannelEffect> e = c.handle(Connect.of(ProtocolVersion.V5, "c1", true, 0), 1);
+        assertEquals(new Send(Disconnect.of(ReasonCode.PROTOCOL_ERROR)), e.get(0));
+        assertTrue(closes(e));
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.2-2] an unsupported protocol level is answered with CONNACK 0x01, then closed")
+    void unsupportedProtocolLevel() {
+        Channel c = new Channel(SETTINGS, 0);
+        List<ChannelEffect> e = c.violation(new ProtocolException(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION, "level 9"));
+        assertEquals(new Send(ConnAck.refused(ReasonCode.UNSUPPORTED_PROTOCOL_VERSION)), e.get(0));
+        assertEquals(ProtocolVersion.V3_1_1, c.version(), "the CONNACK is written in 3.1.1 form");
+        assertTrue(closes(e));
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.3-8] an empty client id without clean session is refused with 0x02; with it, one is assigned")
+    void emptyClientId() {
+        Channel refused = new Channel(SETTINGS, 0);
+        List<ChannelEffect> e = refused.handle(Connect.of(ProtocolVersion.V3_1_1, "", false, 0), 0);
+        assertEquals(new Send(ConnAck.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID)), e.get(0));
+        assertTrue(closes(e));
+
+        Channel v5 = new Channel(SETTINGS, 0);
+        Attach a = only(v5.handle(Connect.of(ProtocolVersion.V5, "", true, 0), 0), Attach.class);
+        assertTrue(a.clientId().startsWith("auto-"));
+        ConnAck ack = (ConnAck) only(v5.attached(false, List.of()), Send.class).packet();
+        assertEquals(a.clientId(), ack.properties().string(PropertyId.ASSIGNED_CLIENT_IDENTIFIER));
+    }
+
+    @Test
+    @DisplayName("MQTT 3.1: a client id is 1 to 23 characters")
+    void mqtt31ClientIdLength() {
+        Channel c = new Channel(SETTINGS, 0);
+        List<ChannelEffect> e = c.handle(Connect.of(ProtocolVersion.V3_1, "x".repeat(24), true, 0), 0);
+        assertEquals(new Send(ConnAck.refused(ReasonCode.CLIENT_IDENTIFIER_NOT_VALID)), e.get(0));
+        assertTrue(closes(e));
+    }
+
+    @Test
+    @DisplayName("MQTT 5: a maximum packet size below the protocol's is announced in CONNACK")
+    void maximumPacketSizeAnnounced() {
+        Channel c = new Channel(new Channel.Settings(1024, 20), 0);
+        c.handle(Connect.of(ProtocolVersion.V5, "c", true, 0), 0);
+        ConnAck ack = (ConnAck) only(c.attached(false, List.of()), Send.class).packet();
+        assertEquals(1024L, ack.properties().longValue(PropertyId.MAXIMUM_PACKET_SIZE, 0));
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.2-24] keep alive: open at 1.5x the period, closed after it, with the will")
+    void keepAlive_MQTT_3_1_2_24() {
+        Channel c = new Channel(SETTINGS, 0);
+        StartKeepAlive k = only(c.handle(new Connect(ProtocolVersion.V3_1_1, "c", true, 10, will(), null, null,
+                Properties.EMPTY), 0), StartKeepAlive.class);
+        assertEquals(2_500_000_000L, k.everyNanos());
+        c.attached(false, List.of());
+        assertEquals(List.of(), c.keepAliveCheck(15 * SECOND), "exactly 1.5x is still alive");
+        c.handle(PingReq.INSTANCE, 14 * SECOND);
+        assertEquals(List.of(), c.keepAliveCheck(29 * SECOND), "a packet restarts the period");
+        List<ChannelEffect> e = c.keepAliveCheck(29 * SECOND + 1);
+        only(e, PublishWill.class);
+        assertEquals("keep alive expired", only(e, Close.class).why());
+    }
+
+    @Test
+    @DisplayName("no CONNECT within the connect timeout: closed; after CONNECT the timeout does nothing")
+    void connectTimeout() {
+        assertEquals("no CONNECT within 20 s", only(new Channel(SETTINGS, 0).connectTimedOut(), Close.class).why());
+        assertEquals(List.of(), connected().connectTimedOut());
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.14.4-3] DISCONNECT discards the will; MQTT 5 reason 0x04 publishes it")
+    void disconnectAndWill() {
+        Channel normal = connected(ProtocolVersion.V5, 0, will());
+        List<ChannelEffect> e = normal.handle(Disconnect.of(ReasonCode.SUCCESS), 1);
+        assertTrue(e.stream().noneMatch(x -> x instanceof PublishWill), e::toString);
+        assertTrue(closes(e));
+
+        Channel withWill = connected(ProtocolVersion.V5, 0, will());
+        only(withWill.handle(Disconnect.of(ReasonCode.DISCONNECT_WITH_WILL_MESSAGE), 1), PublishWill.class);
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.2-8] a socket lost without DISCONNECT publishes the will; a taken-over one too, without detaching [MQTT-3.1.4-3]")
+    void abnormalLossAndTakeover() {
+        Channel lost = connected(ProtocolVersion.V3_1_1, 0, will());
+        List<ChannelEffect> e = lost.streamEnded("socket error");
+        only(e, PublishWill.class);
+        only(e, Detach.class);
+
+        Channel taken = connected(ProtocolVersion.V5, 0, will());
+        List<ChannelEffect> t = taken.takenOver();
+        only(t, PublishWill.class);
+        assertEquals(new Send(Disconnect.of(ReasonCode.SESSION_TAKEN_OVER)), only(t, Send.class));
+        assertTrue(t.stream().noneMatch(x -> x instanceof Detach), "the session lives on with the new connection");
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.6.0-2] PUBACKs leave in PUBLISH order, whatever order the messages are routed in")
+    void acksInPublishOrder_MQTT_4_6_0_2() {
+        Channel c = connected();
+        long t1 = only(c.handle(publish(1, 1), 1), Route.class).token();
+        long t2 = only(c.handle(publish(1, 2), 1), Route.class).token();
+        long t3 = only(c.handle(publish(1, 3), 1), Route.class).token();
+        assertEquals(List.of(), c.routed(t3));
+        assertEquals(List.of(), c.routed(t2));
+        assertEquals(List.of(new Send(new PubAck(1)), new Send(new PubAck(2)), new Send(new PubAck(3))), c.routed(t1));
+        assertEquals(List.of(), c.routed(t1), "a token counts once");
+    }
+
+    @Test
+    @DisplayName("QoS 0 is routed with no token and no acknowledgement")
+    void qos0NoAck() {
+        assertEquals(List.of(new Route(publish(0, 0), 0)), connected().handle(publish(0, 0), 1));
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.3.3-10] a QoS 2 PUBLISH re-sent before PUBREL is acknowledged again, routed once; [MQTT-4.3.3-11] PUBREL gets PUBCOMP")
+    void qos2ExactlyOnce() {
+        Channel c = connected();
+        long token = only(c.handle(publish(2, 7), 1), Route.class).token();
+        assertEquals(List.of(new Send(new PubRec(7))), c.routed(token));
+        List<ChannelEffect> again = c.handle(new Publish(true, 2, false, "t", 7, Bytes.utf8("p"), Properties.EMPTY), 2);
+        assertEquals(List.of(new Send(new PubRec(7))), again, "no second Route");
+        assertEquals(List.of(new Send(new PubComp(7))), c.handle(new PubRel(7), 3));
+        assertInstanceOf(Route.class, c.handle(publish(2, 7), 4).get(0), "released: the id is new again");
+    }
+
+    @Test
+    @DisplayName("inbound QoS 2 ids kept by the session are honoured after reconnecting")
+    void keptInboundQos2() {
+        Channel c = new Channel(SETTINGS, 0);
+        c.handle(Connect.of(ProtocolVersion.V3_1_1, "c1", false, 0), 0);
+        c.attached(true, List.of(9));
+        assertEquals(List.of(new Send(new PubRec(9))), c.handle(publish(2, 9), 1));
+        assertEquals(List.of(9), only(c.streamEnded("gone"), Detach.class).inboundQos2(), "not released: kept");
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.3.2-9] a topic alias, with Topic Alias Maximum 0 announced, is refused with 0x94")
+    void topicAliasRefused() {
+        Channel c = connected(ProtocolVersion.V5, 0, null);
+        Publish aliased = new Publish(false, 0, false, "t", 0, Bytes.EMPTY,
+                Properties.EMPTY.with(PropertyId.TOPIC_ALIAS, 1));
+        assertEquals(new Send(Disconnect.of(ReasonCode.TOPIC_ALIAS_INVALID)), c.handle(aliased, 1).get(0));
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.12.4-1] PINGREQ is answered with PINGRESP; acks of sent messages and SUBSCRIBE go to the session")
+    void pingAndSessionPackets() {
+        Channel c = connected();
+        assertEquals(List.of(new Send(PingResp.INSTANCE)), c.handle(PingReq.INSTANCE, 1));
+        assertEquals(List.of(new ToSession(new PubAck(4))), c.handle(new PubAck(4), 1));
+        Subscribe s = new Subscribe(1, List.of(new Subscription("a", 1)), Properties.EMPTY);
+        assertEquals(List.of(new ToSession(s)), c.handle(s, 1));
+    }
+
+    @Test
+    @DisplayName("a packet only a server sends (CONNACK) is a protocol error")
+    void serverOnlyPacket() {
+        assertTrue(closes(connected().handle(ConnAck.accepted(false), 1)));
+    }
+
+    @Test
+    @DisplayName("after closing, nothing more happens")
+    void closedIsClosed() {
+        Channel c = connected();
+        c.handle(Disconnect.of(ReasonCode.SUCCESS), 1);
+        assertEquals(List.of(), c.handle(PingReq.INSTANCE, 2));
+        assertEquals(List.of(), c.keepAliveCheck(100 * SECOND));
+        assertEquals(List.of(), c.streamEnded("late"));
+    }
+}
