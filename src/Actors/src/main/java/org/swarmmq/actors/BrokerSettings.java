@@ -16,7 +16,10 @@ public record BrokerSettings(
         int maxQueued,
         int outboundBufferPackets,
         boolean verbose,
-        Duration routeRetryAfter) {
+        Duration routeRetryAfter,
+        int topicAliasMaximum,
+        int receiveMaximum,
+        int maxKeepAliveSeconds) {
 
     public static BrokerSettings from(Config root) {
         Config c = root.getConfig("swarmmq");
@@ -29,6 +32,9 @@ public record BrokerSettings(
                 c.getInt("max-queued-messages"),
                 c.getInt("outbound-buffer-packets"),
                 c.getBoolean("verbose"),
-                c.getDuration("route-retry-after"));
+                c.getDuration("route-retry-after"),
+                c.getInt("topic-alias-maximum"),
+                c.getInt("receive-maximum"),
+                (int) c.getDuration("max-keep-alive").toSeconds());
     }
 }

@@ -92,8 +92,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         this.sharding = ClusterSharding.get(ctx.getSystem());
         this.router = router;
         this.remote = remote;
-        this.channel = new Channel(new Channel.Settings(settings.maxPacketSize(),
-                settings.connectTimeout().toSeconds()), System.nanoTime());
+        this.channel = new Channel(new Channel.Settings(settings.maxPacketSize(), settings.connectTimeout().toSeconds(),
+                settings.topicAliasMaximum(), settings.receiveMaximum(), settings.maxKeepAliveSeconds()), System.nanoTime());
         this.routeReplies = ctx.messageAdapter(TopicProtocol.RouteReply.class, RouteReplied::new);
         timers.startSingleTimer(new ConnectTimedOut(), settings.connectTimeout());
     }

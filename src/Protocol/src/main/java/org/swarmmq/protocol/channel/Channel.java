@@ -21,8 +21,19 @@ import org.swarmmq.protocol.packets.*;
  * time comes in as a parameter. The connection actor owns the socket, the timers and the session.
  */
 public final class Channel {
-    /** @param maxPacketSize the largest packet accepted; announced to MQTT 5 clients when below the protocol's limit */
-    public record Settings(int maxPacketSize, long connectTimeoutSeconds) {
+    /**
+     * @param maxPacketSize        the largest packet accepted; announced to MQTT 5 clients when below the protocol's limit
+     * @param topicAliasMaximum    MQTT 5 topic aliases a client may set (0: none), announced in CONNACK
+     * @param receiveMaximum       MQTT 5 QoS 1/2 PUBLISHes a client may have unacknowledged (65535: no limit announced)
+     * @param maxKeepAliveSeconds  the longest keep alive allowed (0: any); MQTT 5 clients asking for more,
+     *                             or for none, are told the Server Keep Alive
+     */
+    public record Settings(int maxPacketSize, long connectTimeoutSeconds, int topicAliasMaximum, int receiveMaximum,
+                           int maxKeepAliveSeconds) {
+        /** The protocol's defaults beyond the two limits every connection has. */
+        public static Settings of(int maxPacketSize, long connectTimeoutSeconds) {
+            return new Settings(maxPacketSize, connectTimeoutSeconds, 0, 65_535, 0);
+        }
     }
 
     private final Settings settings;
@@ -41,6 +52,10 @@ public final class Channel {
     private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
     private final Map<Long, PendingAck> awaitingRoute = new HashMap<>();
     private long lastToken;
+    /** MQTT 5 topic aliases the client set: alias -> topic name [MQTT-3.3.2-12]. */
+    private final Map<Integer, String> topicAliases = new HashMap<>();
+    /** Inbound QoS 1 PUBLISHes not yet acknowledged (QoS 2 ones are in inboundQos2 until PUBREL). */
+    private int unackedQos1;
 
     private static final class PendingAck {
         final Packet ack;
@@ -130,12 +145,24 @@ public final class Channel {
             props = props.with(PropertyId.MAXIMUM_PACKET_SIZE, announced);
         }
         clientId = id;
-        connackProperties = props;
         will = c.will();
         attaching = true;
-        if (c.keepAlive() > 0) {
-            keepAliveNanos = c.keepAlive() * 1_000_000_000L;
-            out.add(new StartKeepAlive(Math.max(250_000_000L, c.keepAlive() * 250_000_000L)));
+        if (version.isV5() && settings.topicAliasMaximum() > 0) {
+            props = props.with(PropertyId.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum());
+        }
+        if (version.isV5() && settings.receiveMaximum() < 65_535) {
+            props = props.with(PropertyId.RECEIVE_MAXIMUM, settings.receiveMaximum());
+        }
+        int keepAlive = c.keepAlive();
+        int max = settings.maxKeepAliveSeconds();
+        if (version.isV5() && max > 0 && (keepAlive == 0 || keepAlive > max)) {
+            keepAlive = max; // [MQTT-3.2.2-21] the client must use the Server Keep Alive we send
+            props = props.with(PropertyId.SERVER_KEEP_ALIVE, max);
+        }
+        connackProperties = props;
+        if (keepAlive > 0) {
+            keepAliveNanos = keepAlive * 1_000_000_000L;
+            out.add(new StartKeepAlive(Math.max(250_000_000L, keepAlive * 250_000_000L)));
         }
         boolean persistent = version.isV5()
                 ? c.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0) > 0
@@ -177,14 +204,21 @@ public final class Channel {
     }
 
     private void onPublish(Publish p, List<ChannelEffect> out) {
-        if (p.properties().has(PropertyId.TOPIC_ALIAS)) {
-            // We advertise Topic Alias Maximum 0 (the default) [MQTT-3.3.2-9]
-            close(ReasonCode.TOPIC_ALIAS_INVALID, true, "topic alias sent, none allowed", out);
+        p = resolveTopicAlias(p, out);
+        if (p == null) return;
+        boolean isNew = p.qos() == 1 || (p.qos() == 2 && !inboundQos2.contains(p.packetId()));
+        if (version.isV5() && isNew && unackedQos1 + inboundQos2.size() >= settings.receiveMaximum()) {
+            // [MQTT-3.3.4-9] more unacknowledged QoS 1/2 PUBLISHes than the Receive Maximum we sent
+            close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, true, "more than " + settings.receiveMaximum()
+                    + " QoS 1/2 PUBLISHes unacknowledged (Receive Maximum) [MQTT-3.3.4-9]", out);
             return;
         }
         switch (p.qos()) {
             case 0 -> out.add(new Route(p, 0));
-            case 1 -> ackAfterRouting(p, new PubAck(p.packetId()), out);
+            case 1 -> {
+                unackedQos1++;
+                ackAfterRouting(p, new PubAck(p.packetId()), out);
+            }
             default -> {
                 if (inboundQos2.add(p.packetId())) {
                     ackAfterRouting(p, new PubRec(p.packetId()), out);
@@ -195,6 +229,34 @@ public final class Channel {
                 }
             }
         }
+    }
+
+    /**
+     * MQTT 5 topic aliases [MQTT-3.3.2-7..12]: a PUBLISH with a topic and an alias sets the alias;
+     * one with an empty topic uses it. Aliases are this connection's: the message is routed with
+     * its topic name and without the alias. Null when the PUBLISH broke a rule (closing).
+     */
+    private Publish resolveTopicAlias(Publish p, List<ChannelEffect> out) {
+        if (!p.properties().has(PropertyId.TOPIC_ALIAS)) return p;
+        int alias = p.properties().intValue(PropertyId.TOPIC_ALIAS, 0);
+        if (alias == 0 || alias > settings.topicAliasMaximum()) {
+            // [MQTT-3.3.2-8] 0 is not an alias; [MQTT-3.3.2-9] none above the maximum we sent
+            close(ReasonCode.TOPIC_ALIAS_INVALID, true, "topic alias " + alias + " outside 1.."
+                    + settings.topicAliasMaximum() + " [MQTT-3.3.2-9]", out);
+            return null;
+        }
+        String topic = p.topic();
+        if (topic.isEmpty()) {
+            topic = topicAliases.get(alias);
+            if (topic == null) {
+                close(ReasonCode.PROTOCOL_ERROR, true, "topic alias " + alias + " used before it was set", out);
+                return null;
+            }
+        } else {
+            topicAliases.put(alias, topic);
+        }
+        return new Publish(p.dup(), p.qos(), p.retain(), topic, p.packetId(), p.payload(),
+                p.properties().without(PropertyId.TOPIC_ALIAS));
     }
 
     private void ackAfterRouting(Publish p, Packet ack, List<ChannelEffect> out) {
@@ -216,7 +278,11 @@ public final class Channel {
     }
 
     private void drainAcks(List<ChannelEffect> out) {
-        while (!acks.isEmpty() && acks.peek().ready) out.add(new Send(acks.poll().ack));
+        while (!acks.isEmpty() && acks.peek().ready) {
+            Packet ack = acks.poll().ack;
+            if (ack instanceof PubAck) unackedQos1--;
+            out.add(new Send(ack));
+        }
     }
 
     /** [MQTT-3.1.2-24] close a connection silent for one and a half keep alive periods. */

@@ -17,7 +17,7 @@ class ChannelPropertiesTest {
     @Property
     @Label("[MQTT-4.6.0-2] acknowledgements leave in PUBLISH order, whatever the order of routing, QoS 1 and 2 mixed")
     void acksLeaveInPublishOrder(@ForAll @IntRange(min = 1, max = 40) int count, @ForAll long seed) {
-        Channel c = new Channel(new Channel.Settings(1 << 20, 20), 0);
+        Channel c = new Channel(Channel.Settings.of(1 << 20, 20), 0);
         c.handle(Connect.of(ProtocolVersion.V3_1_1, "p", true, 0), 0);
         c.attached(false, List.of());
         Random random = new Random(seed);

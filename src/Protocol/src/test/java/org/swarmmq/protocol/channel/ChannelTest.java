@@ -15,7 +15,7 @@ import org.swarmmq.protocol.packets.*;
 /** The connection's rules without a socket: packets and time in, effects out. */
 class ChannelTest {
     private static final long SECOND = 1_000_000_000L;
-    private static final Channel.Settings SETTINGS = new Channel.Settings(256 * 1024 * 1024, 20);
+    private static final Channel.Settings SETTINGS = Channel.Settings.of(256 * 1024 * 1024, 20);
 
     private static Channel connected(ProtocolVersion v, int keepAlive, Will will) {
         Channel c = new Channel(SETTINGS, 0);
@@ -114,7 +114,7 @@ class ChannelTest {
     @Test
     @DisplayName("MQTT 5: a maximum packet size below the protocol's is announced in CONNACK")
     void maximumPacketSizeAnnounced() {
-        Channel c = new Channel(new Channel.Settings(1024, 20), 0);
+        Channel c = new Channel(Channel.Settings.of(1024, 20), 0);
         c.handle(Connect.of(ProtocolVersion.V5, "c", true, 0), 0);
         ConnAck ack = (ConnAck) only(c.attached(false, List.of()), Send.class).packet();
         assertEquals(1024L, ack.properties().longValue(PropertyId.MAXIMUM_PACKET_SIZE, 0));
@@ -244,5 +244,96 @@ class ChannelTest {
         assertEquals(List.of(), c.handle(PingReq.INSTANCE, 2));
         assertEquals(List.of(), c.keepAliveCheck(100 * SECOND));
         assertEquals(List.of(), c.streamEnded("late"));
+    }
+
+    // -- MQTT 5: topic aliases, Receive Maximum, Server Keep Alive --
+
+    private static final Channel.Settings V5_LIMITS = new Channel.Settings(256 * 1024 * 1024, 20, 2, 3, 60);
+
+    private static Channel v5(Channel.Settings settings, int keepAlive) {
+        Channel c = new Channel(settings, 0);
+        c.handle(Connect.of(ProtocolVersion.V5, "c5", true, keepAlive), 0);
+        return c;
+    }
+
+    private static Publish aliased(String topic, int alias, int qos, int id) {
+        return new Publish(false, qos, false, topic, id, Bytes.utf8("p"), Properties.EMPTY.with(PropertyId.TOPIC_ALIAS, alias));
+    }
+
+    @Test
+    @DisplayName("CONNACK announces Topic Alias Maximum, Receive Maximum and, when it overrides, Server Keep Alive")
+    void v5LimitsAnnounced() {
+        Channel c = v5(V5_LIMITS, 0);
+        ConnAck ack = (ConnAck) only(c.attached(false, List.of()), Send.class).packet();
+        assertEquals(2, ack.properties().intValue(PropertyId.TOPIC_ALIAS_MAXIMUM, 0));
+        assertEquals(3, ack.properties().intValue(PropertyId.RECEIVE_MAXIMUM, 0));
+        assertEquals(60, ack.properties().intValue(PropertyId.SERVER_KEEP_ALIVE, 0), "keep alive 0 (none) is not allowed");
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.2.2-21] a keep alive above the maximum is replaced by the Server Keep Alive, and enforced")
+    void serverKeepAlive() {
+        Channel c = new Channel(V5_LIMITS, 0);
+        StartKeepAlive k = only(c.handle(Connect.of(ProtocolVersion.V5, "c5", true, 600), 0), StartKeepAlive.class);
+        assertEquals(15 * SECOND, k.everyNanos(), "checked at a quarter of the 60 s used");
+        ConnAck ack = (ConnAck) only(c.attached(false, List.of()), Send.class).packet();
+        assertEquals(60, ack.properties().intValue(PropertyId.SERVER_KEEP_ALIVE, 0));
+        assertTrue(closes(c.keepAliveCheck(91 * SECOND)), "1.5 x 60 s, not 600 s");
+
+        Channel within = new Channel(V5_LIMITS, 0);
+        within.handle(Connect.of(ProtocolVersion.V5, "c6", true, 30), 0);
+        ConnAck kept = (ConnAck) only(within.attached(false, List.of()), Send.class).packet();
+        assertTrue(!kept.properties().has(PropertyId.SERVER_KEEP_ALIVE), "30 s is allowed: nothing to tell");
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.3.2-12] a topic alias set with a topic name is used by a PUBLISH with an empty one; routed without the alias")
+    void topicAliasSetAndUsed() {
+        Channel c = v5(V5_LIMITS, 0);
+        c.attached(false, List.of());
+        Route first = only(c.handle(aliased("a/b", 1, 0, 0), 1), Route.class);
+        assertEquals("a/b", first.publish().topic());
+        assertTrue(!first.publish().properties().has(PropertyId.TOPIC_ALIAS), "aliases are per connection");
+        assertEquals("a/b", only(c.handle(aliased("", 1, 0, 0), 2), Route.class).publish().topic());
+        c.handle(aliased("c/d", 1, 0, 0), 3); // re-mapped
+        assertEquals("c/d", only(c.handle(aliased("", 1, 0, 0), 4), Route.class).publish().topic());
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.3.2-8][MQTT-3.3.2-9] alias 0, or above the Topic Alias Maximum, is DISCONNECT 0x94; an unset alias 0x82")
+    void topicAliasInvalid() {
+        for (int bad : new int[] {0, 3}) {
+            Channel c = v5(V5_LIMITS, 0);
+            c.attached(false, List.of());
+            assertEquals(new Send(Disconnect.of(ReasonCode.TOPIC_ALIAS_INVALID)), c.handle(aliased("x", bad, 0, 0), 1).get(0));
+        }
+        Channel unset = v5(V5_LIMITS, 0);
+        unset.attached(false, List.of());
+        assertEquals(new Send(Disconnect.of(ReasonCode.PROTOCOL_ERROR)), unset.handle(aliased("", 2, 0, 0), 1).get(0));
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.3.4-9] more unacknowledged QoS 1/2 PUBLISHes than the Receive Maximum is DISCONNECT 0x93")
+    void receiveMaximumExceeded() {
+        Channel c = v5(V5_LIMITS, 0);
+        c.attached(false, List.of());
+        long t1 = only(c.handle(publish(1, 1), 1), Route.class).token();
+        only(c.handle(publish(2, 2), 1), Route.class);
+        only(c.handle(publish(1, 3), 1), Route.class);
+        // a re-sent QoS 2 PUBLISH is not a new one (its PUBREC waits its turn behind PUBACK 1)
+        assertEquals(List.of(), c.handle(new Publish(true, 2, false, "t", 2, Bytes.utf8("p"), Properties.EMPTY), 1));
+        c.routed(t1); // PUBACK 1 sent: one slot free
+        only(c.handle(publish(1, 4), 1), Route.class);
+        List<ChannelEffect> e = c.handle(publish(1, 5), 1);
+        assertEquals(new Send(Disconnect.of(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED)), e.get(0));
+        assertTrue(closes(e));
+    }
+
+    @Test
+    @DisplayName("QoS 0 never counts against the Receive Maximum")
+    void receiveMaximumIgnoresQos0() {
+        Channel c = v5(V5_LIMITS, 0);
+        c.attached(false, List.of());
+        for (int i = 0; i < 10; i++) only(c.handle(publish(0, 0), 1), Route.class);
     }
 }
