@@ -23,6 +23,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.swarmmq.actors.connection.ConnectionProtocol;
 import org.swarmmq.actors.session.SessionProtocol;
+import org.swarmmq.actors.session.Outbox;
 import org.swarmmq.actors.session.SessionRecord;
 import org.swarmmq.actors.topic.NodeRoutes;
 import org.swarmmq.actors.topic.TopicProtocol;
@@ -194,7 +195,8 @@ class SerializationTest {
         Map<String, TopicProtocol.Options> subs = new LinkedHashMap<>();
         subs.put("a/#", new TopicProtocol.Options(1, false, true, 2, 5));
         subs.put("q", new TopicProtocol.Options(2, true, false, 0, 0));
-        assertRoundTrip(new SessionRecord(5, subs, List.of(inflight, resent), List.of(3, 4), List.of(queued),
+        assertRoundTrip(new SessionRecord(5, subs, List.of(inflight, resent), List.of(3, 4),
+                List.of(new Outbox.Queued(queued, 1_700_000_000_000L), new Outbox.Queued(queued, Outbox.NEVER)),
                 List.of(10, 65_535)));
         assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of()));
     }

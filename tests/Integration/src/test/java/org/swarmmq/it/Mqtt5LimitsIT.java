@@ -91,4 +91,35 @@ class Mqtt5LimitsIT {
         }
         node.awaitLog("topic alias 5 outside 1..4 [MQTT-3.3.2-9]", Duration.ofSeconds(5));
     }
+
+    @Test
+    @DisplayName("[MQTT-3.3.2-5] a queued message whose expiry passed is not sent; [MQTT-3.3.2-6] one still alive carries what is left")
+    void messageExpiryWhileOffline() throws Exception {
+        Properties expiresWithSession = Properties.EMPTY.with(PropertyId.SESSION_EXPIRY_INTERVAL, 300L);
+        try (RawClient sub = RawClient.open(node).version(ProtocolVersion.V5)) {
+            sub.connect(new Connect(ProtocolVersion.V5, "expiry-sub", true, 60, null, null, null, expiresWithSession));
+            sub.subscribe("expiry/t", 1);
+            sub.disconnect();
+        }
+        try (RawClient pub = RawClient.connect(node, ProtocolVersion.V5, "expiry-pub", true)) {
+            pub.send(new Publish(false, 1, false, "expiry/t", 1, Bytes.utf8("short"),
+                    Properties.EMPTY.with(PropertyId.MESSAGE_EXPIRY_INTERVAL, 1L)));
+            pub.expect(PubAck.class);
+            pub.send(new Publish(false, 1, false, "expiry/t", 2, Bytes.utf8("long"),
+                    Properties.EMPTY.with(PropertyId.MESSAGE_EXPIRY_INTERVAL, 60L)));
+            pub.expect(PubAck.class);
+        }
+        Thread.sleep(2_500); // the 1 s message expires while its subscriber is away
+        try (RawClient sub = RawClient.open(node).version(ProtocolVersion.V5)) {
+            ConnAck ack = sub.connect(new Connect(ProtocolVersion.V5, "expiry-sub", false, 60, null, null, null,
+                    expiresWithSession));
+            assertTrue(ack.sessionPresent());
+            Publish p = sub.expect(Publish.class);
+            assertEquals("long", p.payload().utf8String(), "the expired message is not sent");
+            long left = p.properties().longValue(PropertyId.MESSAGE_EXPIRY_INTERVAL, -1);
+            assertTrue(left >= 55 && left <= 58, "60 s less the 2.5 s it waited: " + left);
+            sub.send(new PubAck(p.packetId()));
+            sub.expectNothing(Duration.ofMillis(500));
+        }
+    }
 }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.PropertyId;
 import org.swarmmq.protocol.packets.PubRel;
 import org.swarmmq.protocol.packets.Publish;
 
@@ -14,21 +16,38 @@ import org.swarmmq.protocol.packets.Publish;
  * {@code maxInflight}, the client's Receive Maximum or our own limit), the bounded queue behind
  * them, and packet identifiers that are never reused while in flight [MQTT-2.3.1-2]. Every method
  * returns the packets to send now; the session actor carries them to the connection.
+ *
+ * <p>MQTT 5 Message Expiry: a queued message whose time is up is dropped, never sent
+ * [MQTT-3.3.2-5]; one sent carries the interval that is left [MQTT-3.3.2-6]. Time comes from the
+ * clock given (a test's own).
  */
 public final class Outbox {
     /** Sent, awaiting PUBACK (QoS 1) or PUBREC (QoS 2); value is the PUBLISH as sent. */
     private final Map<Integer, Publish> awaitingAck = new LinkedHashMap<>();
     /** PUBREL sent, awaiting PUBCOMP. */
     private final Map<Integer, PubRel> awaitingComp = new LinkedHashMap<>();
-    private final ArrayDeque<Publish> queue = new ArrayDeque<>();
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     private final int maxQueued;
+    private final LongSupplier clockMillis;
     private int maxInflight;
     private int nextId = 1;
     private long dropped;
+    private long expired;
+
+    /** A message waiting for the window, and when it expires (epoch ms; {@link #NEVER} if not). */
+    public record Queued(Publish publish, long expiresAtMillis) {
+    }
+
+    public static final long NEVER = Long.MAX_VALUE;
 
     public Outbox(int maxInflight, int maxQueued) {
+        this(maxInflight, maxQueued, System::currentTimeMillis);
+    }
+
+    public Outbox(int maxInflight, int maxQueued, LongSupplier clockMillis) {
         this.maxInflight = maxInflight;
         this.maxQueued = maxQueued;
+        this.clockMillis = clockMillis;
     }
 
     public void setMaxInflight(int maxInflight) {
@@ -41,18 +60,36 @@ public final class Outbox {
      * Offline, QoS 0 is dropped and QoS 1/2 queued. A full queue drops the message (counted).
      */
     public List<Packet> offer(Publish p, boolean online) {
+        return offer(p, online, NEVER);
+    }
+
+    /** {@link #offer(Publish, boolean)} for a message that expires at {@code expiresAtMillis}. */
+    public List<Packet> offer(Publish p, boolean online, long expiresAtMillis) {
+        long now = clockMillis.getAsLong();
+        if (now >= expiresAtMillis) {
+            expired++; // [MQTT-3.3.2-5]
+            return List.of();
+        }
         if (p.qos() == 0) {
-            if (online) return List.of(p);
+            if (online) return List.of(withRemainingExpiry(p, expiresAtMillis, now));
             dropped++;
             return List.of();
         }
-        if (online && queue.isEmpty() && inflight() < maxInflight) return List.of(send(p));
+        if (online && queue.isEmpty() && inflight() < maxInflight) return List.of(send(p, expiresAtMillis, now));
         if (queue.size() >= maxQueued) {
             dropped++;
             return List.of();
         }
-        queue.add(p);
+        queue.add(new Queued(p, expiresAtMillis));
         return List.of();
+    }
+
+    /** [MQTT-3.3.2-6] the Message Expiry Interval sent is what is left of the one received, in whole seconds. */
+    private static Publish withRemainingExpiry(Publish p, long expiresAtMillis, long now) {
+        if (expiresAtMillis == NEVER) return p;
+        long left = Math.max(1, (expiresAtMillis - now + 999) / 1000);
+        return new Publish(p.dup(), p.qos(), p.retain(), p.topic(), p.packetId(), p.payload(),
+                p.properties().without(PropertyId.MESSAGE_EXPIRY_INTERVAL).with(PropertyId.MESSAGE_EXPIRY_INTERVAL, left));
     }
 
     /** PUBACK for a QoS 1 message: it is done; the window may take the next one. */
@@ -106,12 +143,12 @@ public final class Outbox {
         return new ArrayList<>(awaitingComp.keySet());
     }
 
-    public List<Publish> queuedMessages() {
+    public List<Queued> queuedMessages() {
         return new ArrayList<>(queue);
     }
 
     /** Puts back what {@link #inflightMessages}, {@link #releasing} and {@link #queuedMessages} gave. */
-    public void restore(List<Publish> inflight, List<Integer> releasing, List<Publish> queued) {
+    public void restore(List<Publish> inflight, List<Integer> releasing, List<Queued> queued) {
         clear();
         for (Publish p : inflight) awaitingAck.put(p.packetId(), p);
         for (Integer id : releasing) awaitingComp.put(id, new PubRel(id));
@@ -137,15 +174,25 @@ public final class Outbox {
         return dropped;
     }
 
+    /** Messages dropped because their Message Expiry Interval passed before they could be sent. */
+    public long expired() {
+        return expired;
+    }
+
     private List<Packet> drain() {
         if (queue.isEmpty() || inflight() >= maxInflight) return List.of();
+        long now = clockMillis.getAsLong();
         List<Packet> out = new ArrayList<>();
-        while (!queue.isEmpty() && inflight() < maxInflight) out.add(send(queue.poll()));
+        while (!queue.isEmpty() && inflight() < maxInflight) {
+            Queued q = queue.poll();
+            if (now >= q.expiresAtMillis()) expired++; // [MQTT-3.3.2-5]
+            else out.add(send(q.publish(), q.expiresAtMillis(), now));
+        }
         return out;
     }
 
-    private Publish send(Publish p) {
-        Publish sent = p.withPacketId(allocateId());
+    private Publish send(Publish p, long expiresAtMillis, long now) {
+        Publish sent = withRemainingExpiry(p, expiresAtMillis, now).withPacketId(allocateId());
         awaitingAck.put(sent.packetId(), sent);
         return sent;
     }

@@ -355,7 +355,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             for (Message m : found) {
                 List<Integer> ids = o.subscriptionIds();
                 // A retained message sent for a new subscription keeps RETAIN=1 [MQTT-3.3.1-8]
-                out.addAll(outbox.offer(toPublish(m, Math.min(m.qos(), o.qos()), true, ids), true));
+                out.addAll(outbox.offer(toPublish(m, Math.min(m.qos(), o.qos()), true, ids), true, expiresAt(m)));
             }
         }
         send(out);
@@ -400,7 +400,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         boolean retain = delivery.retainAsPublished() && d.message().retain() && version.isV5();
         long droppedBefore = outbox.dropped();
         send(outbox.offer(toPublish(d.message(), delivery.qos(), retain, delivery.subscriptionIds()),
-                connection != null));
+                connection != null, expiresAt(d.message())));
         boolean dropped = outbox.dropped() > droppedBefore;
         if (dropped && droppedBefore % 1000 == 0) {
             getContext().getLog().warn("Client {}: {} messages dropped so far (QoS 0 while offline, or a full"
@@ -419,6 +419,12 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     private static void confirm(Deliver d) {
         if (d.confirmTo() != null) d.confirmTo().tell(new TopicProtocol.Confirmed(d.correlationId()));
+    }
+
+    /** When the message expires (epoch ms), from its MQTT 5 Message Expiry Interval; never without one. */
+    private static long expiresAt(Message m) {
+        if (!m.properties().has(PropertyId.MESSAGE_EXPIRY_INTERVAL)) return Outbox.NEVER;
+        return m.receivedAtMillis() + m.properties().longValue(PropertyId.MESSAGE_EXPIRY_INTERVAL, 0) * 1000;
     }
 
     private Publish toPublish(Message m, int qos, boolean retain, List<Integer> subscriptionIds) {

@@ -9,13 +9,14 @@ import org.swarmmq.protocol.packets.Publish;
 /**
  * What a persistent session keeps across connections and node restarts, as written to the
  * durable state store: its subscriptions, its outbound messages (in flight as sent, PUBRELs
- * awaiting PUBCOMP, queued) and the inbound QoS 2 ids not yet released [MQTT-4.1.0-1].
+ * awaiting PUBCOMP, queued with when each expires) and the inbound QoS 2 ids not yet released
+ * [MQTT-4.1.0-1].
  */
 public record SessionRecord(
         int protocolLevel,
         Map<String, TopicProtocol.Options> subscriptions,
         List<Publish> inflight,
         List<Integer> releasing,
-        List<Publish> queued,
+        List<Outbox.Queued> queued,
         List<Integer> inboundQos2) implements CborSerializable {
 }

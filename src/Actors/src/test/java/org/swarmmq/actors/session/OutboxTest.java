@@ -98,7 +98,7 @@ class OutboxTest {
         o.offer(msg("q1", 1), false); // queued while offline
         assertTrue(o.offer(msg("q2", 1), true).isEmpty(), "must not overtake q1");
         assertEquals(List.of("q1"), topics(o.resume()));
-        assertEquals(List.of("q1", "q2"), topics(concat(o.inflightMessages(), o.queuedMessages())));
+        assertEquals(List.of("q1", "q2"), topics(concat(o.inflightMessages(), queuedPublishes(o))));
     }
 
     @Test
@@ -204,7 +204,7 @@ class OutboxTest {
         assertTrue(o.offer(msg("q4", 2), false).isEmpty());
         assertEquals(2, o.queued());
         assertEquals(2, o.dropped());
-        assertEquals(List.of("q1", "q2"), topics(o.queuedMessages()));
+        assertEquals(List.of("q1", "q2"), topics(queuedPublishes(o)));
     }
 
     @Test
@@ -298,5 +298,40 @@ class OutboxTest {
         List<Packet> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
+    }
+
+    private static List<Publish> queuedPublishes(Outbox o) {
+        return o.queuedMessages().stream().map(Outbox.Queued::publish).toList();
+    }
+
+    // -- MQTT 5 Message Expiry --
+
+    private static Publish expiring(String topic, int qos, long seconds) {
+        return new Publish(false, qos, false, topic, 0, org.swarmmq.protocol.Bytes.utf8("x"),
+                org.swarmmq.protocol.packets.Properties.EMPTY.with(
+                        org.swarmmq.protocol.packets.PropertyId.MESSAGE_EXPIRY_INTERVAL, seconds));
+    }
+
+    private static long expiryOf(org.swarmmq.protocol.packets.Packet p) {
+        return ((Publish) p).properties().longValue(org.swarmmq.protocol.packets.PropertyId.MESSAGE_EXPIRY_INTERVAL, -1);
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.3.2-6] a message sent after waiting carries the expiry interval left; [MQTT-3.3.2-5] an expired one is never sent")
+    void messageExpiry() {
+        long[] now = {1_000_000};
+        Outbox o = new Outbox(1, 10, () -> now[0]);
+        assertEquals(10, expiryOf(o.offer(expiring("a", 1, 10), true, now[0] + 10_000).get(0)), "sent at once: all 10 s left");
+        o.offer(expiring("b", 1, 10), true, now[0] + 10_000); // waits for the window
+        o.offer(expiring("c", 1, 5), true, now[0] + 5_000);
+        now[0] += 3_500;
+        List<org.swarmmq.protocol.packets.Packet> next = o.onPubAck(1);
+        assertEquals(List.of("b"), topics(next));
+        assertEquals(7, expiryOf(next.get(0)), "10 s - 3.5 s = 6.5 s, sent as 7");
+        now[0] += 2_000; // c expired at +5 s
+        assertEquals(List.of(), o.onPubAck(2));
+        assertEquals(1, o.expired());
+        assertEquals(List.of(), o.offer(expiring("d", 0, 1), true, now[0] - 1), "expired before it was offered");
+        assertEquals(2, o.expired());
     }
 }
