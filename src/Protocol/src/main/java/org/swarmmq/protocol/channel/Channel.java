@@ -147,6 +147,10 @@ public final class Channel {
         clientId = id;
         will = c.will();
         attaching = true;
+        if (version.isV5() && c.properties().intValue(PropertyId.REQUEST_RESPONSE_INFORMATION, 0) == 1) {
+            // 3.2.2.3.15: a topic prefix this client may use for response topics (request/response)
+            props = props.with(PropertyId.RESPONSE_INFORMATION, "response/" + id + "/");
+        }
         if (version.isV5() && settings.topicAliasMaximum() > 0) {
             props = props.with(PropertyId.TOPIC_ALIAS_MAXIMUM, settings.topicAliasMaximum());
         }

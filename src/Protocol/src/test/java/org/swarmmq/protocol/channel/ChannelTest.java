@@ -336,4 +336,18 @@ class ChannelTest {
         c.attached(false, List.of());
         for (int i = 0; i < 10; i++) only(c.handle(publish(0, 0), 1), Route.class);
     }
+
+    @Test
+    @DisplayName("MQTT 5 Request Response Information 1: CONNACK gives a response topic prefix; 0 or absent: none")
+    void responseInformation() {
+        Channel asked = new Channel(V5_LIMITS, 0);
+        asked.handle(new Connect(ProtocolVersion.V5, "rr", true, 30, null, null, null,
+                Properties.EMPTY.with(PropertyId.REQUEST_RESPONSE_INFORMATION, 1)), 0);
+        ConnAck ack = (ConnAck) only(asked.attached(false, List.of()), Send.class).packet();
+        assertEquals("response/rr/", ack.properties().string(PropertyId.RESPONSE_INFORMATION));
+
+        Channel silent = v5(V5_LIMITS, 30);
+        ConnAck none = (ConnAck) only(silent.attached(false, List.of()), Send.class).packet();
+        assertTrue(!none.properties().has(PropertyId.RESPONSE_INFORMATION));
+    }
 }
