@@ -197,8 +197,8 @@ class SerializationTest {
         subs.put("q", new TopicProtocol.Options(2, true, false, 0, 0));
         assertRoundTrip(new SessionRecord(5, subs, List.of(inflight, resent), List.of(3, 4),
                 List.of(new Outbox.Queued(queued, 1_700_000_000_000L), new Outbox.Queued(queued, Outbox.NEVER)),
-                List.of(10, 65_535)));
-        assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of()));
+                List.of(10, 65_535), 1_700_000_123_456L));
+        assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of(), SessionRecord.NO_EXPIRY));
     }
 
     @Test
@@ -209,8 +209,8 @@ class SerializationTest {
         Message m = message("a/b", Bytes.utf8("p"), publishable());
         TopicProtocol.Delivery delivery = new TopicProtocol.Delivery(1, true, List.of(3, 4), true);
 
-        assertRoundTrip(new SessionProtocol.Attach(connection, ProtocolVersion.V5, true, false, 65_535));
-        assertRoundTrip(new SessionProtocol.Detach(connection, List.of(1, 2)));
+        assertRoundTrip(new SessionProtocol.Attach(connection, ProtocolVersion.V5, true, 0xFFFF_FFFFL, 65_535));
+        assertRoundTrip(new SessionProtocol.Detach(connection, List.of(1, 2), 3600L));
         assertRoundTrip(new SessionProtocol.Deliver(m, delivery, routed, 7L));
         assertRoundTrip(new SessionProtocol.Deliver(m, delivery, null, 0L));
         assertRoundTrip(new TopicProtocol.Routed(42L, 3));

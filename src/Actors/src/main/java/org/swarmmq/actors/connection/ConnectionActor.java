@@ -194,7 +194,7 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                 session = entity;
                 entity.tell(new SessionProtocol.Attach(getContext().getSelf(), a.version(), a.cleanStart(),
-                        a.persistent(), a.receiveMaximum()));
+                        a.sessionExpirySeconds(), a.receiveMaximum()));
             } else if (e instanceof ChannelEffect.ToSession t) {
                 session.tell(toSession(t.packet()));
             } else if (e instanceof ChannelEffect.StartKeepAlive k) {
@@ -202,7 +202,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
             } else if (e instanceof ChannelEffect.PublishWill w) {
                 publishWill(w.will());
             } else if (e instanceof ChannelEffect.Detach d) {
-                if (session != null) session.tell(new SessionProtocol.Detach(getContext().getSelf(), d.inboundQos2()));
+                if (session != null) session.tell(new SessionProtocol.Detach(getContext().getSelf(), d.inboundQos2(),
+                        d.sessionExpirySeconds()));
                 session = null;
             } else if (e instanceof ChannelEffect.Close c) {
                 next = closing(c.why());

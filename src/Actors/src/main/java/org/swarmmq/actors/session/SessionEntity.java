@@ -12,6 +12,7 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
 import org.apache.pekko.persistence.state.javadsl.GetObjectResult;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -24,6 +25,7 @@ import org.swarmmq.actors.topic.TopicEntity;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicRoots;
 import org.swarmmq.protocol.ProtocolException;
+import org.swarmmq.protocol.channel.Channel;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Properties;
 import org.swarmmq.protocol.packets.PropertyId;
@@ -80,6 +82,11 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private ProtocolVersion version = ProtocolVersion.V3_1_1;
     private boolean persistent;
     private boolean exists;
+    private final TimerScheduler<Command> timers;
+    /** How long the session outlives its connection (seconds; Channel.NEVER_EXPIRES: until a clean start). */
+    private long expirySeconds;
+    /** While the client is away: when the session ends (epoch ms), or SessionRecord.NO_EXPIRY. */
+    private long expiresAtMillis = SessionRecord.NO_EXPIRY;
 
     /** Sent by sharding to stop the entity (shutdown, rebalance): write, then stop. */
     public record Stop() implements Command {
@@ -91,15 +98,21 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private record Written(Throwable failure) implements Command {
     }
 
+    /** The session's expiry time came while its client was away (MQTT 5 Session Expiry Interval). */
+    private record Expired() implements Command {
+    }
+
     /** The topic entities answered a SUBSCRIBE: time to SUBACK and send retained messages. */
     private record SubscribesDone(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet,
                                   List<ReasonCode> codes, Map<String, Boolean> isNew, List<Object> replies)
             implements Command {
     }
 
-    private SessionEntity(ActorContext<Command> ctx, String clientId, ActorRef<ClusterSharding.ShardCommand> shard,
+    private SessionEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, String clientId,
+                          ActorRef<ClusterSharding.ShardCommand> shard,
                           Limits limits, DurableStateUpdateStore<SessionRecord> store) {
         super(ctx);
+        this.timers = timers;
         this.clientId = clientId;
         this.shard = shard;
         this.persistenceId = "session|" + clientId;
@@ -112,11 +125,11 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     /** {@code shard}: the entity context's shard, to passivate through (see {@link #passivate}). */
     public static Behavior<Command> create(String clientId, ActorRef<ClusterSharding.ShardCommand> shard,
                                            Limits limits, DurableStateUpdateStore<SessionRecord> store) {
-        return Behaviors.withStash(100_000, stash -> Behaviors.setup(ctx -> {
-            SessionEntity entity = new SessionEntity(ctx, clientId, shard, limits, store);
+        return Behaviors.withStash(100_000, stash -> Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
+            SessionEntity entity = new SessionEntity(ctx, timers, clientId, shard, limits, store);
             ctx.pipeToSelf(store.getObject(entity.persistenceId), Loaded::new);
             return entity.loading(stash);
-        }));
+        })));
     }
 
     private Behavior<Command> loading(StashBuffer<Command> stash) {
@@ -147,11 +160,29 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         subscriptions.putAll(r.subscriptions());
         outbox.restore(r.inflight(), r.releasing(), r.queued());
         inboundQos2 = r.inboundQos2();
+        expiresAtMillis = r.expiresAtMillis();
+        if (expiresAtMillis != SessionRecord.NO_EXPIRY) {
+            long left = expiresAtMillis - System.currentTimeMillis();
+            if (left <= 0) {
+                endExpired(); // it expired while no node held it (a restart): it ends now
+            } else {
+                timers.startSingleTimer(new Expired(), Duration.ofMillis(left));
+            }
+        }
+    }
+
+    /** The session's time is up: it ends, its subscriptions and stored record with it. */
+    private void endExpired() {
+        getContext().getLog().info("Session {} expired", clientId);
+        discardState();
+        forgetStored();
+        persistent = false;
+        expiresAtMillis = SessionRecord.NO_EXPIRY;
     }
 
     private SessionRecord record() {
         return new SessionRecord(version.level(), new HashMap<>(subscriptions), outbox.inflightMessages(),
-                outbox.releasing(), outbox.queuedMessages(), inboundQos2);
+                outbox.releasing(), outbox.queuedMessages(), inboundQos2, expiresAtMillis);
     }
 
     /** Writes the record if persistent; while a write is in flight, the next one is coalesced. */
@@ -214,6 +245,12 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 .onMessage(Deliver.class, this::onDeliver)
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(Stop.class, this::onStop)
+                .onMessage(Expired.class, m -> {
+                    if (connection != null || expiresAtMillis == SessionRecord.NO_EXPIRY
+                            || System.currentTimeMillis() < expiresAtMillis) return this;
+                    endExpired();
+                    return passivate();
+                })
                 .build();
     }
 
@@ -230,6 +267,9 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         connection = a.connection();
         version = a.version();
         persistent = a.persistent();
+        expirySeconds = a.sessionExpirySeconds();
+        expiresAtMillis = SessionRecord.NO_EXPIRY; // the client is back in time
+        timers.cancel(Expired.class);
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
         connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2, getContext().getSelf()));
@@ -242,7 +282,13 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         if (!d.connection().equals(connection)) return this; // an old connection, already replaced
         connection = null;
         inboundQos2 = d.inboundQos2();
+        expirySeconds = d.sessionExpirySeconds(); // an MQTT 5 DISCONNECT may have changed it
+        persistent = expirySeconds > 0;
         if (persistent) {
+            if (expirySeconds != Channel.NEVER_EXPIRES) {
+                expiresAtMillis = System.currentTimeMillis() + expirySeconds * 1000;
+                timers.startSingleTimer(new Expired(), Duration.ofSeconds(expirySeconds));
+            }
             persist();
             return this;
         }

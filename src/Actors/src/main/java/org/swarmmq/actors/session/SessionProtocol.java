@@ -20,19 +20,24 @@ public final class SessionProtocol {
 
     /**
      * A connection with this client id completed CONNECT. {@code cleanStart} discards any earlier
-     * session [MQTT-3.1.2-6]; {@code persistent} keeps this one after the connection ends
-     * (clean session 0, or a session expiry interval above 0).
+     * session [MQTT-3.1.2-6]; {@code sessionExpirySeconds} is how long this one outlives the
+     * connection: 0 ends it with the connection, {@code Channel.NEVER_EXPIRES} (clean session 0)
+     * keeps it until a clean start.
      */
     public record Attach(ActorRef<ConnectionProtocol.Command> connection, ProtocolVersion version,
-                         boolean cleanStart, boolean persistent, int receiveMaximum) implements Command {
+                         boolean cleanStart, long sessionExpirySeconds, int receiveMaximum) implements Command {
+        public boolean persistent() {
+            return sessionExpirySeconds > 0;
+        }
     }
 
     /**
-     * The connection ended (gracefully or not); the session stays if it is persistent, with the
-     * inbound QoS 2 ids the connection had not seen released.
+     * The connection ended (gracefully or not); the session stays for {@code sessionExpirySeconds}
+     * (as at CONNECT, or as an MQTT 5 DISCONNECT changed it), with the inbound QoS 2 ids the
+     * connection had not seen released.
      */
-    public record Detach(ActorRef<ConnectionProtocol.Command> connection, java.util.List<Integer> inboundQos2)
-            implements Command {
+    public record Detach(ActorRef<ConnectionProtocol.Command> connection, java.util.List<Integer> inboundQos2,
+                         long sessionExpirySeconds) implements Command {
     }
 
     public record SubscribeRequest(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet)

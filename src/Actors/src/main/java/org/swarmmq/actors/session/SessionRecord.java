@@ -10,7 +10,7 @@ import org.swarmmq.protocol.packets.Publish;
  * What a persistent session keeps across connections and node restarts, as written to the
  * durable state store: its subscriptions, its outbound messages (in flight as sent, PUBRELs
  * awaiting PUBCOMP, queued with when each expires) and the inbound QoS 2 ids not yet released
- * [MQTT-4.1.0-1].
+ * [MQTT-4.1.0-1], and when the session expires if its client stays away (MQTT 5 Session Expiry).
  */
 public record SessionRecord(
         int protocolLevel,
@@ -18,5 +18,8 @@ public record SessionRecord(
         List<Publish> inflight,
         List<Integer> releasing,
         List<Outbox.Queued> queued,
-        List<Integer> inboundQos2) implements CborSerializable {
+        List<Integer> inboundQos2,
+        long expiresAtMillis) implements CborSerializable {
+    /** {@link #expiresAtMillis} of a session that does not expire while its client is away, or is online. */
+    public static final long NO_EXPIRY = 0;
 }

@@ -23,6 +23,7 @@ import org.swarmmq.actors.connection.ConnectionProtocol.Send;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicRoots;
 import org.swarmmq.protocol.Bytes;
+import org.swarmmq.protocol.channel.Channel;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Properties;
 import org.swarmmq.protocol.packets.ProtocolVersion;
@@ -68,7 +69,7 @@ class SessionEntityTest {
     private static Attached attach(TestNode n, String clientId, TestProbe<ConnectionProtocol.Command> conn,
                                    boolean cleanStart, boolean persistent, int receiveMaximum) {
         n.session(clientId).tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V3_1_1, cleanStart,
-                persistent, receiveMaximum));
+                persistent ? Channel.NEVER_EXPIRES : 0, receiveMaximum));
         return conn.expectMessageClass(Attached.class, TestNode.TIMEOUT);
     }
 
@@ -237,13 +238,40 @@ class SessionEntityTest {
     }
 
     @Test
+    @DisplayName("Session Expiry: a session whose client stays away past its interval ends (subscriptions, queue); back in time, it is kept")
+    void sessionExpires() {
+        var conn = connection(node);
+        node.session("expiring").tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V5, true, 1, 65_535));
+        conn.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        subscribe(node, "expiring", conn, "se/t", 1);
+        node.session("expiring").tell(new SessionProtocol.Detach(conn.getRef(), List.of(), 1));
+        // Watch the stored record, not the entity (an Attach would bring the client back in time).
+        node.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+            assertTrue(join(node.sessionStore().getObject("session|expiring")).value().isEmpty(), "record deleted");
+            return null;
+        });
+        var again = connection(node);
+        node.session("expiring").tell(new SessionProtocol.Attach(again.getRef(), ProtocolVersion.V5, false, 60, 65_535));
+        assertFalse(again.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(),
+                "expired after 1 s away [MQTT-3.2.2-2]");
+
+        var kept = connection(node);
+        node.session("staying").tell(new SessionProtocol.Attach(kept.getRef(), ProtocolVersion.V5, true, 60, 65_535));
+        kept.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        node.session("staying").tell(new SessionProtocol.Detach(kept.getRef(), List.of(), 60));
+        var back = connection(node);
+        node.session("staying").tell(new SessionProtocol.Attach(back.getRef(), ProtocolVersion.V5, false, 60, 65_535));
+        assertTrue(back.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(), "back within 60 s");
+    }
+
+    @Test
     @DisplayName("a clean session that ends and reconnects at once: the new Attach is not lost")
     void detachThenAttachAtOnce() {
         var conn = connection(node);
         attach(node, "quick-client", conn, true, false, 65_535);
         for (int i = 0; i < 10; i++) {
             // Both in the entity's mailbox before it handles the Detach, and stops.
-            node.session("quick-client").tell(new SessionProtocol.Detach(conn.getRef(), List.of()));
+            node.session("quick-client").tell(new SessionProtocol.Detach(conn.getRef(), List.of(), 0));
             conn = connection(node);
             Attached a = attach(node, "quick-client", conn, true, false, 65_535);
             assertFalse(a.sessionPresent(), "[MQTT-3.2.2-1]");
@@ -265,7 +293,7 @@ class SessionEntityTest {
             subscribe(n1, "durable-client", conn, "pr/t", 1);
             route(n1, message("pr/t", "unacked", 1, false));
             firstId = expectPublish(conn).packetId();
-            n1.session("durable-client").tell(new SessionProtocol.Detach(conn.getRef(), List.of(7)));
+            n1.session("durable-client").tell(new SessionProtocol.Detach(conn.getRef(), List.of(7), Channel.NEVER_EXPIRES));
             // The Detach goes through sharding and deliveries go to the entity directly, so they
             // may overtake it: wait until the detach is stored (only it brings the QoS 2 id 7).
             n1.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {

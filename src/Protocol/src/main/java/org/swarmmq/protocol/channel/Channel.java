@@ -36,7 +36,11 @@ public final class Channel {
         }
     }
 
+    /** A session that never expires: MQTT 3 clean session 0, or MQTT 5 Session Expiry 0xFFFFFFFF. */
+    public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
     private final Settings settings;
+    private long sessionExpirySeconds;
     private ProtocolVersion version;
     private String clientId;
     private Will will;
@@ -168,11 +172,11 @@ public final class Channel {
             keepAliveNanos = keepAlive * 1_000_000_000L;
             out.add(new StartKeepAlive(Math.max(250_000_000L, keepAlive * 250_000_000L)));
         }
-        boolean persistent = version.isV5()
-                ? c.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0) > 0
-                : !c.cleanStart();
+        sessionExpirySeconds = version.isV5()
+                ? c.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0) // 3.1.2.11.2: absent is 0
+                : c.cleanStart() ? 0 : NEVER_EXPIRES;
         int receiveMaximum = c.properties().intValue(PropertyId.RECEIVE_MAXIMUM, 65_535);
-        out.add(new Attach(clientId, version, c.cleanStart(), persistent, receiveMaximum));
+        out.add(new Attach(clientId, version, c.cleanStart(), sessionExpirySeconds, receiveMaximum));
     }
 
     /** The session answered the Attach: CONNACK, and from now on packets flow. */
@@ -198,8 +202,18 @@ public final class Channel {
             case PUBACK, PUBREC, PUBCOMP, SUBSCRIBE, UNSUBSCRIBE -> out.add(new ToSession(p));
             case PINGREQ -> out.add(new Send(PingResp.INSTANCE)); // [MQTT-3.12.4-1]
             case DISCONNECT -> {
+                Disconnect d = (Disconnect) p;
+                if (d.properties().has(PropertyId.SESSION_EXPIRY_INTERVAL)) {
+                    long expiry = d.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0);
+                    if (sessionExpirySeconds == 0 && expiry > 0) {
+                        close(ReasonCode.PROTOCOL_ERROR, true,
+                                "DISCONNECT set a Session Expiry Interval after CONNECT's 0 [MQTT-3.14.2-2]", out);
+                        return;
+                    }
+                    sessionExpirySeconds = expiry; // 3.14.2.2.2: the session now ends after this
+                }
                 // [MQTT-3.14.4-3] a normal DISCONNECT discards the will; 0x04 asks for it
-                boolean withWill = ((Disconnect) p).reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
+                boolean withWill = d.reasonCode() == ReasonCode.DISCONNECT_WITH_WILL_MESSAGE;
                 close(null, withWill, "client disconnected", out);
             }
             case CONNECT -> close(ReasonCode.PROTOCOL_ERROR, true, "second CONNECT [MQTT-3.1.0-2]", out);
@@ -344,7 +358,7 @@ public final class Channel {
         if (reason != null && version != null && version.isV5() && connected) {
             out.add(new Send(Disconnect.of(reason))); // [MQTT-4.13.2-1] server DISCONNECT before closing (5.0)
         }
-        if (detach && (connected || attaching)) out.add(new Detach(List.copyOf(inboundQos2)));
+        if (detach && (connected || attaching)) out.add(new Detach(List.copyOf(inboundQos2), sessionExpirySeconds));
         out.add(new Close(why));
     }
 }

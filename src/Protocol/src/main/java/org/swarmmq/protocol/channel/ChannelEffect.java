@@ -20,9 +20,16 @@ public sealed interface ChannelEffect {
     record Route(Publish publish, long token) implements ChannelEffect {
     }
 
-    /** CONNECT accepted so far: attach to (or create) the client's session. */
-    record Attach(String clientId, ProtocolVersion version, boolean cleanStart, boolean persistent,
+    /**
+     * CONNECT accepted so far: attach to (or create) the client's session. {@code sessionExpirySeconds}:
+     * how long the session outlives the connection (0: it ends with it; {@link Channel#NEVER_EXPIRES}:
+     * an MQTT 3 persistent session, or MQTT 5's 0xFFFFFFFF).
+     */
+    record Attach(String clientId, ProtocolVersion version, boolean cleanStart, long sessionExpirySeconds,
                   int receiveMaximum) implements ChannelEffect {
+        public boolean persistent() {
+            return sessionExpirySeconds > 0;
+        }
     }
 
     /** For the session: PUBACK, PUBREC, PUBCOMP of messages it sent, SUBSCRIBE, UNSUBSCRIBE. */
@@ -37,8 +44,11 @@ public sealed interface ChannelEffect {
     record PublishWill(Will will) implements ChannelEffect {
     }
 
-    /** The connection ends: leave the session (with the unreleased inbound QoS 2 ids), if attached. */
-    record Detach(List<Integer> inboundQos2) implements ChannelEffect {
+    /**
+     * The connection ends: leave the session (with the unreleased inbound QoS 2 ids), if attached.
+     * {@code sessionExpirySeconds}: as at CONNECT, or as the MQTT 5 DISCONNECT changed it.
+     */
+    record Detach(List<Integer> inboundQos2, long sessionExpirySeconds) implements ChannelEffect {
     }
 
     /** Close the socket once what was sent is written; {@code why} is for the log, with the rule. */

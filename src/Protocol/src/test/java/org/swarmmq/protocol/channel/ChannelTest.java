@@ -350,4 +350,48 @@ class ChannelTest {
         ConnAck none = (ConnAck) only(silent.attached(false, List.of()), Send.class).packet();
         assertTrue(!none.properties().has(PropertyId.RESPONSE_INFORMATION));
     }
+
+    // -- Session Expiry Interval --
+
+    private static Channel withExpiry(long seconds) {
+        Channel c = new Channel(V5_LIMITS, 0);
+        Properties p = seconds < 0 ? Properties.EMPTY : Properties.EMPTY.with(PropertyId.SESSION_EXPIRY_INTERVAL, seconds);
+        Attach a = only(c.handle(new Connect(ProtocolVersion.V5, "se", true, 30, null, null, null, p), 0), Attach.class);
+        assertEquals(Math.max(0, seconds), a.sessionExpirySeconds());
+        c.attached(false, List.of());
+        return c;
+    }
+
+    @Test
+    @DisplayName("Session Expiry: MQTT 5 takes CONNECT's interval (absent: 0, ends with the connection); MQTT 3 clean session 0 never expires")
+    void sessionExpiryFromConnect() {
+        withExpiry(-1);
+        withExpiry(120);
+        Channel v3 = new Channel(SETTINGS, 0);
+        Attach a = only(v3.handle(Connect.of(ProtocolVersion.V3_1_1, "p", false, 0), 0), Attach.class);
+        assertEquals(Channel.NEVER_EXPIRES, a.sessionExpirySeconds());
+        assertTrue(a.persistent());
+    }
+
+    @Test
+    @DisplayName("Session Expiry: a DISCONNECT may change it (the session then ends sooner, or at once with 0)")
+    void sessionExpiryChangedAtDisconnect() {
+        Channel c = withExpiry(120);
+        Detach d = only(c.handle(new Disconnect(ReasonCode.SUCCESS,
+                Properties.EMPTY.with(PropertyId.SESSION_EXPIRY_INTERVAL, 0L)), 1), Detach.class);
+        assertEquals(0, d.sessionExpirySeconds());
+        Channel kept = withExpiry(120);
+        assertEquals(120, only(kept.handle(Disconnect.of(ReasonCode.SUCCESS), 1), Detach.class).sessionExpirySeconds());
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.14.2-2] a DISCONNECT setting a Session Expiry Interval after CONNECT's 0 is a protocol error")
+    void sessionExpiryCannotBeSetAtDisconnect_MQTT_3_14_2_2() {
+        Channel c = withExpiry(0);
+        List<ChannelEffect> e = c.handle(new Disconnect(ReasonCode.SUCCESS,
+                Properties.EMPTY.with(PropertyId.SESSION_EXPIRY_INTERVAL, 60L)), 1);
+        assertEquals(new Send(Disconnect.of(ReasonCode.PROTOCOL_ERROR)), e.get(0));
+        assertEquals(0, only(e, Detach.class).sessionExpirySeconds(), "the session still ends with the connection");
+        assertTrue(only(e, Close.class).why().contains("MQTT-3.14.2-2"));
+    }
 }
