@@ -98,7 +98,8 @@ public final class TestNode implements AutoCloseable {
     public TestNode withSessions(SessionEntity.Limits limits) {
         DurableStateUpdateStore<SessionRecord> store = sessionStore();
         sharding.init(Entity.of(SessionEntity.TYPE_KEY,
-                        ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, store))
+                        ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, store,
+                                new org.swarmmq.actors.topic.Router(sharding, new org.swarmmq.actors.topic.NodeRoutes.Flags())))
                 .withStopMessage(new SessionEntity.Stop()));
         return this;
     }

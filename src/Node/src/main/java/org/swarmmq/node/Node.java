@@ -56,15 +56,14 @@ public final class Node {
             SessionEntity.Limits limits = new SessionEntity.Limits(settings.maxInflight(), settings.maxQueued());
             DurableStateUpdateStore<SessionRecord> sessionStore = DurableStateStoreRegistry.get(system)
                     .getDurableStateStoreFor(JdbcDurableStateStore.class, "jdbc-durable-state-store");
+            NodeRoutes.Flags flags = new NodeRoutes.Flags();
+            Router router = new Router(sharding, flags);
             sharding.init(Entity.of(SessionEntity.TYPE_KEY,
-                            ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, sessionStore))
+                            ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, sessionStore, router))
                     .withStopMessage(new SessionEntity.Stop()));
             sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
-
-            NodeRoutes.Flags flags = new NodeRoutes.Flags();
             system.systemActorOf(NodeRoutes.create(flags, sharding), NodeRoutes.NAME,
                     org.apache.pekko.actor.typed.Props.empty());
-            Router router = new Router(sharding, flags);
 
             Tcp.ServerBinding binding = await(MqttListener.bind(system, settings, router).toCompletableFuture(),
                     "MQTT listener on " + settings.bind() + ":" + settings.port());

@@ -200,7 +200,12 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
             } else if (e instanceof ChannelEffect.StartKeepAlive k) {
                 timers.startTimerWithFixedDelay(new KeepAliveCheck(), Duration.ofNanos(k.everyNanos()));
             } else if (e instanceof ChannelEffect.PublishWill w) {
-                publishWill(w.will());
+                Message will = willMessage(w.will());
+                if (w.delaySeconds() > 0 && session != null) {
+                    session.tell(new SessionProtocol.PublishWillLater(getContext().getSelf(), will, w.delaySeconds()));
+                } else {
+                    router.route(will, null, 0);
+                }
             } else if (e instanceof ChannelEffect.Detach d) {
                 if (session != null) session.tell(new SessionProtocol.Detach(getContext().getSelf(), d.inboundQos2(),
                         d.sessionExpirySeconds()));
@@ -237,9 +242,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         }
     }
 
-    private void publishWill(Will w) {
-        router.route(new Message(w.topic(), w.payload(), w.qos(), w.retain(), w.properties(), channel.clientId(),
-                System.currentTimeMillis()), null, 0);
+    private Message willMessage(Will w) {
+        return new Message(w.topic(), w.payload(), w.qos(), w.retain(),
+                w.properties().without(org.swarmmq.protocol.packets.PropertyId.WILL_DELAY_INTERVAL), channel.clientId(),
+                System.currentTimeMillis());
     }
 
     private String who() {

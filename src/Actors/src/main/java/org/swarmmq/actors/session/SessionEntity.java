@@ -21,6 +21,7 @@ import org.swarmmq.actors.Gather;
 import org.swarmmq.actors.Message;
 import org.swarmmq.actors.connection.ConnectionProtocol;
 import org.swarmmq.actors.session.SessionProtocol.*;
+import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicEntity;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicRoots;
@@ -83,6 +84,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private boolean persistent;
     private boolean exists;
     private final TimerScheduler<Command> timers;
+    /** To publish a delayed will (MQTT 5 Will Delay Interval). */
+    private final Router router;
+    /** A will waiting for its delay to end, or null. Memory only: a node's death loses it. */
+    private Message pendingWill;
     /** How long the session outlives its connection (seconds; Channel.NEVER_EXPIRES: until a clean start). */
     private long expirySeconds;
     /** While the client is away: when the session ends (epoch ms), or SessionRecord.NO_EXPIRY. */
@@ -102,6 +107,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private record Expired() implements Command {
     }
 
+    /** A delayed will's time came. */
+    private record WillDelayEnded() implements Command {
+    }
+
     /** The topic entities answered a SUBSCRIBE: time to SUBACK and send retained messages. */
     private record SubscribesDone(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet,
                                   List<ReasonCode> codes, Map<String, Boolean> isNew, List<Object> replies)
@@ -110,9 +119,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     private SessionEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, String clientId,
                           ActorRef<ClusterSharding.ShardCommand> shard,
-                          Limits limits, DurableStateUpdateStore<SessionRecord> store) {
+                          Limits limits, DurableStateUpdateStore<SessionRecord> store, Router router) {
         super(ctx);
         this.timers = timers;
+        this.router = router;
         this.clientId = clientId;
         this.shard = shard;
         this.persistenceId = "session|" + clientId;
@@ -124,9 +134,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     /** {@code shard}: the entity context's shard, to passivate through (see {@link #passivate}). */
     public static Behavior<Command> create(String clientId, ActorRef<ClusterSharding.ShardCommand> shard,
-                                           Limits limits, DurableStateUpdateStore<SessionRecord> store) {
+                                           Limits limits, DurableStateUpdateStore<SessionRecord> store,
+                                           Router router) {
         return Behaviors.withStash(100_000, stash -> Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
-            SessionEntity entity = new SessionEntity(ctx, timers, clientId, shard, limits, store);
+            SessionEntity entity = new SessionEntity(ctx, timers, clientId, shard, limits, store, router);
             ctx.pipeToSelf(store.getObject(entity.persistenceId), Loaded::new);
             return entity.loading(stash);
         })));
@@ -171,9 +182,17 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
     }
 
+    /** The delayed will goes out now: its delay ended, or the session did [MQTT-3.1.2-8]. */
+    private void publishPendingWill() {
+        timers.cancel(WillDelayEnded.class);
+        if (pendingWill != null) router.route(pendingWill, null, 0);
+        pendingWill = null;
+    }
+
     /** The session's time is up: it ends, its subscriptions and stored record with it. */
     private void endExpired() {
         getContext().getLog().info("Session {} expired", clientId);
+        publishPendingWill();
         discardState();
         forgetStored();
         persistent = false;
@@ -245,6 +264,16 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 .onMessage(Deliver.class, this::onDeliver)
                 .onMessage(Written.class, this::onWritten)
                 .onMessage(Stop.class, this::onStop)
+                .onMessage(PublishWillLater.class, m -> {
+                    if (connection != null && !connection.equals(m.connection())) return this; // back already
+                    pendingWill = m.will();
+                    timers.startSingleTimer(new WillDelayEnded(), Duration.ofSeconds(m.delaySeconds()));
+                    return this;
+                })
+                .onMessage(WillDelayEnded.class, m -> {
+                    publishPendingWill();
+                    return this;
+                })
                 .onMessage(Expired.class, m -> {
                     if (connection != null || expiresAtMillis == SessionRecord.NO_EXPIRY
                             || System.currentTimeMillis() < expiresAtMillis) return this;
@@ -270,6 +299,8 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         expirySeconds = a.sessionExpirySeconds();
         expiresAtMillis = SessionRecord.NO_EXPIRY; // the client is back in time
         timers.cancel(Expired.class);
+        timers.cancel(WillDelayEnded.class);
+        pendingWill = null; // a new connection within the Will Delay Interval: no will [MQTT-3.1.3-9]
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
         connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2, getContext().getSelf()));
@@ -292,6 +323,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             persist();
             return this;
         }
+        publishPendingWill(); // the session ends with the connection: the delay ends with it
         discardState();
         forgetStored();
         return passivate();

@@ -60,4 +60,13 @@ public final class SessionProtocol {
     public record Deliver(Message message, TopicProtocol.Delivery delivery,
                           ActorRef<TopicProtocol.RouteReply> confirmTo, long correlationId) implements Command {
     }
+
+    /**
+     * The connection ended abnormally and its will has a Will Delay Interval: publish it when the
+     * delay or the session ends, whichever is first; not at all if the client is back before
+     * [MQTT-3.1.3-9].
+     */
+    public record PublishWillLater(ActorRef<ConnectionProtocol.Command> connection, Message will, long delaySeconds)
+            implements Command {
+    }
 }

@@ -331,12 +331,14 @@ public final class Channel {
     /**
      * Another connection took the session over [MQTT-3.1.4-2]. No detach: the session lives on
      * [MQTT-3.1.4-3]. The will is published (5.0 3.1.4: "If the existing Client has a Will
-     * Message, that Will Message is published"), as mosquitto does.
+     * Message, that Will Message is published"), as mosquitto does; but not one with a Will Delay
+     * Interval: the new connection came within it [MQTT-3.1.3-9].
      */
     public List<ChannelEffect> takenOver() {
         List<ChannelEffect> out = new ArrayList<>();
         attaching = false;
-        if (!closing) close(ReasonCode.SESSION_TAKEN_OVER, true, "session taken over by another connection", out, false);
+        boolean willNow = will != null && will.properties().longValue(PropertyId.WILL_DELAY_INTERVAL, 0) == 0;
+        if (!closing) close(ReasonCode.SESSION_TAKEN_OVER, willNow, "session taken over by another connection", out, false);
         return out;
     }
 
@@ -353,7 +355,11 @@ public final class Channel {
 
     private void close(ReasonCode reason, boolean publishWill, String why, List<ChannelEffect> out, boolean detach) {
         closing = true;
-        if (publishWill && will != null) out.add(new PublishWill(will));
+        if (publishWill && will != null) {
+            // Will Delay matters only while a session outlives us; a stopped session cannot wait.
+            long delay = detach && sessionExpirySeconds > 0 ? will.properties().longValue(PropertyId.WILL_DELAY_INTERVAL, 0) : 0;
+            out.add(new PublishWill(will, delay));
+        }
         will = null;
         if (reason != null && version != null && version.isV5() && connected) {
             out.add(new Send(Disconnect.of(reason))); // [MQTT-4.13.2-1] server DISCONNECT before closing (5.0)

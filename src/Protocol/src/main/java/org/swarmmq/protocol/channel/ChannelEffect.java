@@ -40,8 +40,12 @@ public sealed interface ChannelEffect {
     record StartKeepAlive(long everyNanos) implements ChannelEffect {
     }
 
-    /** Publish the will [MQTT-3.1.2-8]. */
-    record PublishWill(Will will) implements ChannelEffect {
+    /**
+     * Publish the will [MQTT-3.1.2-8]; {@code delaySeconds} above 0 (MQTT 5 Will Delay Interval,
+     * with a session that outlives the connection): the session publishes it when the delay or
+     * the session ends, whichever is first, and not at all if the client is back before.
+     */
+    record PublishWill(Will will, long delaySeconds) implements ChannelEffect {
     }
 
     /**

@@ -394,4 +394,34 @@ class ChannelTest {
         assertEquals(0, only(e, Detach.class).sessionExpirySeconds(), "the session still ends with the connection");
         assertTrue(only(e, Close.class).why().contains("MQTT-3.14.2-2"));
     }
+
+    // -- Will Delay Interval --
+
+    private static Will delayedWill(long seconds) {
+        return new Will("w", Bytes.utf8("gone"), 1, false, Properties.EMPTY.with(PropertyId.WILL_DELAY_INTERVAL, seconds));
+    }
+
+    private static Channel v5WithWill(Will will, long sessionExpiry) {
+        Channel c = new Channel(V5_LIMITS, 0);
+        c.handle(new Connect(ProtocolVersion.V5, "wd", true, 30, will, null, null,
+                Properties.EMPTY.with(PropertyId.SESSION_EXPIRY_INTERVAL, sessionExpiry)), 0);
+        c.attached(false, List.of());
+        return c;
+    }
+
+    @Test
+    @DisplayName("Will Delay: with a session that outlives the connection, the session is asked to publish the will later")
+    void willDelayGoesToTheSession() {
+        PublishWill w = only(v5WithWill(delayedWill(30), 300).streamEnded("lost"), PublishWill.class);
+        assertEquals(30, w.delaySeconds());
+        PublishWill now = only(v5WithWill(delayedWill(30), 0).streamEnded("lost"), PublishWill.class);
+        assertEquals(0, now.delaySeconds(), "the session ends with the connection: the will goes now");
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.3-9] Will Delay: taken over by a new connection within the delay, the will is not published")
+    void willDelayAndTakeover() {
+        assertTrue(v5WithWill(delayedWill(30), 300).takenOver().stream().noneMatch(e -> e instanceof PublishWill));
+        only(v5WithWill(delayedWill(0), 300).takenOver(), PublishWill.class);
+    }
 }
