@@ -59,6 +59,11 @@ public final class SessionProtocol {
      */
     public record Deliver(Message message, TopicProtocol.Delivery delivery,
                           ActorRef<TopicProtocol.RouteReply> confirmTo, long correlationId) implements Command {
+        /** A delivery for a publisher waiting at {@code replyTo}: confirmed only if the Delivery needs it. */
+        public static Deliver of(Message message, TopicProtocol.Delivery delivery,
+                                 ActorRef<TopicProtocol.RouteReply> replyTo, long correlationId) {
+            return new Deliver(message, delivery, delivery.needsConfirmation() ? replyTo : null, correlationId);
+        }
     }
 
     /**

@@ -40,23 +40,21 @@ final class Fanout {
         Map<Address, List<NodeRoutes.Target>> remote = null;
         for (Map.Entry<String, Delivery> e : deliveries.entrySet()) {
             Delivery d = e.getValue();
-            ActorRef<RouteReply> confirmTo = replyTo != null && d.needsConfirmation() ? replyTo : null;
-            if (confirmTo != null) confirmations++;
+            if (replyTo != null && d.needsConfirmation()) confirmations++;
             RecipientRef<SessionProtocol.Command> ref = sessionOf.apply(e.getKey());
             if (ref instanceof ActorRef<SessionProtocol.Command> actor && actor.path().address().hasGlobalScope()) {
                 if (remote == null) remote = new HashMap<>();
                 remote.computeIfAbsent(actor.path().address(), a -> new ArrayList<>())
                         .add(new NodeRoutes.Target(actor, d));
             } else {
-                ref.tell(new SessionProtocol.Deliver(message, d, confirmTo, correlationId));
+                ref.tell(SessionProtocol.Deliver.of(message, d, replyTo, correlationId));
             }
         }
         if (remote != null) {
             remote.forEach((node, targets) -> {
                 if (targets.size() == 1) {
                     NodeRoutes.Target t = targets.get(0);
-                    t.session().tell(new SessionProtocol.Deliver(message, t.delivery(),
-                            t.delivery().needsConfirmation() ? replyTo : null, correlationId));
+                    t.session().tell(SessionProtocol.Deliver.of(message, t.delivery(), replyTo, correlationId));
                 } else {
                     nodes.computeIfAbsent(node, a -> NodeRoutes.on(system, a))
                             .tell(new NodeRoutes.Fanout(message, targets, replyTo, correlationId));

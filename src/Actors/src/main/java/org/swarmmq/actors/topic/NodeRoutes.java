@@ -85,9 +85,8 @@ public final class NodeRoutes {
                     })
                     .onMessage(Fanout.class, m -> {
                         for (Target t : m.targets()) {
-                            TopicProtocol.Delivery d = t.delivery();
-                            t.session().tell(new SessionProtocol.Deliver(m.message(), d,
-                                    d.needsConfirmation() ? m.replyTo() : null, m.correlationId()));
+                            t.session().tell(SessionProtocol.Deliver.of(m.message(), t.delivery(), m.replyTo(),
+                                    m.correlationId()));
                         }
                         return Behaviors.same();
                     })
