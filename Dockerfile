@@ -13,6 +13,6 @@ ENV SWARMMQ_DATA_DIR=/data \
     JAVA_OPTS="-XX:MaxRAMPercentage=70"
 VOLUME /data
 # MQTT, Pekko remoting (Artery), Pekko Management (health checks, bootstrap)
-EXPOSE 1883 25520 7626
+EXPOSE 1883 25520 8558
 # exec: java becomes PID 1 and gets the SIGTERM that starts a graceful leave
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/swarmmq.jar"]
