@@ -3,7 +3,12 @@ package org.swarmmq.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +56,31 @@ class ManagementIT {
             assertTrue(members.contains("\"status\":\"Up\""), members);
             // ready means MQTT clients are served (connect throws unless CONNACK accepts)
             RawClient.connect(node, org.swarmmq.protocol.packets.ProtocolVersion.V3_1_1, "after-ready", true).close();
+        }
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    @DisplayName("without SWARMMQ_MANAGEMENT_PORT no management endpoint: nothing answers on Pekko's default 7626 nor on 8558")
+    void offByDefault() throws Exception {
+        // Pekko Management would bind its default port 7626 if started without a port; k8s/ uses 8558.
+        // Only meaningful when nothing else on this machine holds them before the node starts.
+        List<Integer> ports = List.of(7626, 8558);
+        assumeTrue(ports.stream().allMatch(ManagementIT::free), "7626 or 8558 already in use on this machine");
+        try (BrokerProcess node = BrokerProcess.start("no-management", "", List.of(),
+                Map.of("SWARMMQ_MANAGEMENT_HOST", "127.0.0.1"))) {
+            // the listening line is printed after Node.start, so Management.start has run by now
+            RawClient.connect(node, org.swarmmq.protocol.packets.ProtocolVersion.V3_1_1, "no-mgmt", true).close();
+            for (int port : ports) {
+                assertThrows(ConnectException.class, () -> get(port, "/alive"), "something answers on " + port);
+            }
         }
     }
 
