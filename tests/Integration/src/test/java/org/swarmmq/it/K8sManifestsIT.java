@@ -17,6 +17,18 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -25,7 +37,11 @@ import org.yaml.snakeyaml.Yaml;
  * k8s/ cannot be applied here (no Kubernetes), so it is checked two ways: against the Kubernetes
  * API's schemas (k8s/validate: kubernetes-models + ajv, installed from the npm registry by this
  * test), and against the node itself: every SWARMMQ_* variable the StatefulSet sets is one the node
- * reads, and its ports and probes are the ones the node listens on.
+ * reads, and its ports and probes are the ones the node listens on. The npm schemas check types and
+ * required fields but let unknown fields through, so each object is also read into fabric8's
+ * Kubernetes API classes (generated from the same OpenAPI spec), where a field the API does not
+ * have lands in an "additionalProperties" map: any such field fails the test (a misspelt
+ * {@code readinesProbe} would otherwise be silently ignored by kubectl's client-side apply).
  */
 class K8sManifestsIT {
     private static final Path ROOT = Path.of(System.getProperty("swarmmq.root", "../..")).toAbsolutePath().normalize();
@@ -102,6 +118,111 @@ class K8sManifestsIT {
             while (m.find()) names.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
         return names;
+    }
+
+    /** apiVersion/kind of every object k8s/ may contain, and its fabric8 class. */
+    private static final Map<String, Class<? extends KubernetesResource>> TYPES = Map.of(
+            "v1/ServiceAccount", ServiceAccount.class,
+            "v1/Secret", Secret.class,
+            "v1/Service", Service.class,
+            "apps/v1/StatefulSet", StatefulSet.class,
+            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
+            "rbac.authorization.k8s.io/v1/Role", Role.class,
+            "rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class);
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Problems with one YAML text: unknown apiVersion/kind, wrong types, fields the API does not have. */
+    private static List<String> unknownFields(String yaml) {
+        List<String> problems = new ArrayList<>();
+        for (Object d : new Yaml().loadAll(yaml)) {
+            if (d == null) continue;
+            Map<String, Object> doc = map(d);
+            String type = doc.get("apiVersion") + "/" + doc.get("kind");
+            if (type.startsWith("kustomize.config.k8s.io/")) continue; // kubectl's, not an API object
+            Class<? extends KubernetesResource> cls = TYPES.get(type);
+            if (cls == null) {
+                problems.add("no API type " + type);
+                continue;
+            }
+            try {
+                collectUnknown(JSON.convertValue(doc, cls), type + " " + map(doc.get("metadata")).get("name"), problems);
+            } catch (IllegalArgumentException e) {
+                problems.add(type + ": " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    /** Walks fabric8 model objects through their getters; reports every non-empty additionalProperties. */
+    private static void collectUnknown(Object o, String path, List<String> problems) {
+        if (o == null) return;
+        if (o instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) collectUnknown(l.get(i), path + "[" + i + "]", problems);
+            return;
+        }
+        if (o instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) collectUnknown(e.getValue(), path + "." + e.getKey(), problems);
+            return;
+        }
+        if (!o.getClass().getName().startsWith("io.fabric8.")) return; // String, Integer, Boolean...
+        for (Method g : o.getClass().getMethods()) {
+            if (g.getParameterCount() != 0 || Modifier.isStatic(g.getModifiers()) || g.getDeclaringClass() == Object.class
+                    || !(g.getName().startsWith("get") || g.getName().startsWith("is"))) continue;
+            Object v;
+            try {
+                v = g.invoke(o);
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError(e);
+            }
+            if (g.getName().equals("getAdditionalProperties")) {
+                if (v instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    problems.add(path + ": fields the Kubernetes API does not have: " + extra.keySet());
+                }
+            } else if (!g.getName().equals("getValue")) { // IntOrString/Quantity: scalars, no fields below
+                String field = g.getName().startsWith("get") ? g.getName().substring(3) : g.getName().substring(2);
+                collectUnknown(v, path + "." + Character.toLowerCase(field.charAt(0)) + field.substring(1), problems);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("every API object in k8s/ reads into the Kubernetes API types (fabric8) with no unknown field; a misspelt one is refused")
+    void noUnknownFields() throws IOException {
+        int objects = 0;
+        for (Path f : manifests()) {
+            String yaml = Files.readString(f);
+            assertEquals(List.of(), unknownFields(yaml), f.toString());
+            for (Object d : new Yaml().loadAll(yaml)) {
+                if (d != null && TYPES.containsKey(map(d).get("apiVersion") + "/" + map(d).get("kind"))) objects++;
+            }
+        }
+        assertEquals(8, objects, "ServiceAccount, Role, RoleBinding, Secret, 2 Services, StatefulSet, PDB");
+        // The check must be able to fail: misspellings at three depths, and a wrong type.
+        String sts = Files.readString(K8S.resolve("statefulset.yaml"));
+        for (String[] typo : new String[][] {
+                {"readinessProbe:", "readinesProbe:"},
+                {"podManagementPolicy:", "podManagmentPolicy:"},
+                {"fieldPath: status.podIP", "fieldpath: status.podIP"},
+                {"terminationGracePeriodSeconds: 60", "terminationGracePeriodSeconds: sixty"}}) {
+            String broken = sts.replaceFirst(Pattern.quote(typo[0]), typo[1]);
+            assertNotEquals(sts, broken, typo[0] + " not in statefulset.yaml");
+            List<String> problems = unknownFields(broken);
+            assertTrue(problems.stream().anyMatch(p -> p.contains(typo[1].replaceAll(":.*", ""))), typo[1] + " not refused: " + problems);
+        }
+    }
+
+    @Test
+    @DisplayName("kustomization.yaml lists every manifest in k8s/ and nothing else")
+    void kustomizationListsEveryManifest() throws IOException {
+        Set<String> listed = new TreeSet<>();
+        for (Object r : list(doc("kustomization.yaml", "Kustomization").get("resources"))) listed.add((String) r);
+        Set<String> files = new TreeSet<>();
+        for (Path f : manifests()) files.add(f.getFileName().toString());
+        files.remove("kustomization.yaml");
+        assertEquals(files, listed);
     }
 
     @Test
