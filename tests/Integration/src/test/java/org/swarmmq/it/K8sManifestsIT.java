@@ -260,6 +260,27 @@ class K8sManifestsIT {
             assertTrue(env.containsKey(needed), needed + " is not set in k8s/statefulset.yaml");
         }
         assertEquals("kubernetes-api", env.get("SWARMMQ_DISCOVERY"));
+        // anything else (JAVA_OPTS) is read by the image's entrypoint, not by the node
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        for (String name : env.keySet()) {
+            if (!name.startsWith("SWARMMQ_")) assertTrue(dockerfile.contains("$" + name), name + " is set in k8s/ but the Dockerfile's entrypoint does not use it");
+        }
+    }
+
+    @Test
+    @DisplayName("Cluster Bootstrap contacts the container port named in application.conf's port-name: the management port")
+    void bootstrapPortNameIsTheManagementPort() throws IOException {
+        String conf = Files.readString(ROOT.resolve("src/Node/src/main/resources/application.conf"));
+        Matcher m = Pattern.compile("contact-point-discovery\\s*\\{[^}]*?port-name\\s*=\\s*\"([^\"]+)\"").matcher(conf);
+        assertTrue(m.find(), "no contact-point-discovery.port-name in application.conf");
+        assertEquals(Integer.parseInt(env().get("SWARMMQ_MANAGEMENT_PORT")), containerPort(m.group(1)));
+        for (Object p : list(map(doc("service-headless.yaml", "Service").get("spec")).get("ports"))) {
+            if ("management".equals(map(p).get("name"))) {
+                assertEquals(m.group(1), map(p).get("targetPort"), "headless Service's management targetPort");
+                return;
+            }
+        }
+        throw new AssertionError("service-headless.yaml has no port named management");
     }
 
     @Test
