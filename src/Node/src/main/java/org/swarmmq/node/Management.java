@@ -30,6 +30,10 @@ final class Management {
         if (!bootstrap && !discovery.equals("none")) {
             throw new IllegalArgumentException("SWARMMQ_DISCOVERY must be none or kubernetes-api, not " + discovery);
         }
+        if (bootstrap && !config.getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+            // both would join: the seeds by the cluster extension, the pods by bootstrap, maybe two clusters
+            throw new IllegalArgumentException("SWARMMQ_DISCOVERY=kubernetes-api finds the nodes itself: unset SWARMMQ_SEED_NODES");
+        }
         if (m.getInt("port") > 0) {
             PekkoManagement.get(Adapter.toClassic(system)).start();
         } else if (bootstrap) {

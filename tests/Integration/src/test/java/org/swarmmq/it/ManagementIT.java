@@ -91,4 +91,14 @@ class ManagementIT {
                 List.of(), Map.of("SWARMMQ_DISCOVERY", "kubernetes-api")).close());
         assertTrue(e.getMessage().contains("SWARMMQ_MANAGEMENT_PORT"), e.getMessage());
     }
+
+    @Test
+    @DisplayName("SWARMMQ_DISCOVERY=kubernetes-api with SWARMMQ_SEED_NODES: the node refuses to start (two ways to join)")
+    void bootstrapExcludesSeedNodes() {
+        AssertionError e = assertThrows(AssertionError.class, () -> BrokerProcess.start("bootstrap-and-seeds", "",
+                List.of(), Map.of("SWARMMQ_DISCOVERY", "kubernetes-api",
+                        "SWARMMQ_MANAGEMENT_PORT", Integer.toString(BrokerProcess.freePort()),
+                        "SWARMMQ_SEED_NODES", "pekko://swarmmq@127.0.0.1:" + BrokerProcess.freePort())).close());
+        assertTrue(e.getMessage().contains("unset SWARMMQ_SEED_NODES"), e.getMessage());
+    }
 }
