@@ -10,9 +10,9 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.io.Inet;
 import org.apache.pekko.io.TcpSO;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -47,18 +47,23 @@ public final class MqttListener {
                                                                 Router router, String remote) {
         ActorRef<Command> actor = system.systemActorOf(ConnectionActor.create(settings, router, remote),
                 "mqtt-connection-" + SEQ.incrementAndGet(), Props.empty());
-        Pair<ActorRef<Object>, Source<Object, NotUsed>> out = ActorSource.<Object, Command>actorRefWithBackpressure(
+        Source<ByteString, ActorRef<Object>> out = ActorSource.<Object, Command>actorRefWithBackpressure(
                         actor, new OutboundReady(),
                         m -> m == ConnectionActor.END_OF_OUTPUT
                                 ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
                         m -> m == ConnectionActor.ABORT_OUTPUT
                                 ? Optional.of(new IllegalStateException("connection actor stopped")) : Optional.empty())
-                .preMaterialize(system);
-        actor.tell(new ConnectionActor.OutboundAttached(out.first()));
+                .map(o -> (ByteString) o);
         Sink<Object, NotUsed> in = ActorSink.actorRefWithBackpressure(actor,
                 (ActorRef<Ack> ackTo, Object element) -> new Received(element, ackTo),
                 StreamStarted::new, Ack.INSTANCE, new StreamEnded(), StreamFailed::new);
-        return Flow.fromSinkAndSourceCoupled(DecodeStage.flow(settings.maxPacketSize()).to(in),
-                out.second().map(o -> (ByteString) o));
+        // Both directions are materialized with the socket, in one graph: one stream interpreter
+        // per connection (a pre-materialized source would run in an interpreter of its own). The
+        // actor stashes what the inbound side sends until it has the outbound side's ref.
+        return Flow.fromSinkAndSourceCoupledMat(DecodeStage.flow(settings.maxPacketSize()).to(in), out, Keep.right())
+                .mapMaterializedValue(ref -> {
+                    actor.tell(new ConnectionActor.OutboundAttached(ref));
+                    return NotUsed.getInstance();
+                });
     }
 }
