@@ -30,7 +30,7 @@ final class AckDecoder {
         if (version.isV5()) {
             // 3.4.2.1: RemainingLength 2 means Success and no properties; 3.4.2.2.1: below 4 there
             // is no Property Length. The same holds for PUBREC, PUBREL and PUBCOMP.
-            if (r.hasRemaining()) code = ReasonCodes.v5(type, r.readByte(type + " Reason Code"));
+            if (r.hasRemaining()) code = ReasonCodes.v5(type, r.readByte(type.name(), " Reason Code"));
             if (r.hasRemaining()) properties = PropertiesReader.read(r, type);
         }
         // 3.1.1: the Variable Header is the Packet Identifier alone and RemainingLength is 2.

@@ -34,16 +34,27 @@ final class PropertiesReader {
         return read(r, PacketType.CONNECT, true);
     }
 
+    /** Where a property list is, for error messages: "PUBLISH properties", ..., by packet type. */
+    private static final String[] WHERE = new String[PacketType.values().length];
+    /** " " + the property's name, for error messages, by PropertyId ordinal. */
+    private static final String[] NAMED = new String[PropertyId.values().length];
+    private static final String WILL = "Will Properties";
+
+    static {
+        for (PacketType t : PacketType.values()) WHERE[t.ordinal()] = t + " properties";
+        for (PropertyId id : PropertyId.values()) NAMED[id.ordinal()] = " " + id;
+    }
+
     private static Properties read(WireReader r, PacketType packet, boolean will) {
-        String where = will ? "Will Properties" : packet + " properties";
-        int length = r.readVariableByteInt(where + " Property Length");
+        String where = will ? WILL : WHERE[packet.ordinal()];
+        int length = r.readVariableByteInt(where, " Property Length");
         if (length == 0) return Properties.EMPTY;
         // Properties running past the Property Length then fail inside `in` as Malformed.
         WireReader in = r.split(length, where);
         List<Property> list = new ArrayList<>();
         EnumSet<PropertyId> seen = EnumSet.noneOf(PropertyId.class);
         while (in.hasRemaining()) {
-            int rawId = in.readVariableByteInt(where + " Property Identifier");
+            int rawId = in.readVariableByteInt(where, " Property Identifier");
             PropertyId id = PropertyId.of(rawId);
             if (id == null) {
                 throw ProtocolException.malformed(String.format("2.2.2.2 unknown Property Identifier 0x%02X in %s", rawId, where));
@@ -70,15 +81,15 @@ final class PropertiesReader {
     }
 
     private static Object readValue(WireReader in, PropertyId id, String where) {
-        String field = where + " " + id;
+        String named = NAMED[id.ordinal()];
         return switch (id.type()) {
-            case BYTE -> in.readByte(field);
-            case TWO_BYTE_INTEGER -> in.readTwoByteInt(field);
-            case FOUR_BYTE_INTEGER -> in.readFourByteInt(field);
-            case VARIABLE_BYTE_INTEGER -> in.readVariableByteInt(field);
-            case UTF8_STRING -> in.readUtf8(field);
-            case UTF8_STRING_PAIR -> in.readStringPair(field);
-            case BINARY_DATA -> in.readBinary(field);
+            case BYTE -> in.readByte(where, named);
+            case TWO_BYTE_INTEGER -> in.readTwoByteInt(where, named);
+            case FOUR_BYTE_INTEGER -> in.readFourByteInt(where, named);
+            case VARIABLE_BYTE_INTEGER -> in.readVariableByteInt(where, named);
+            case UTF8_STRING -> in.readUtf8(where, named);
+            case UTF8_STRING_PAIR -> in.readStringPair(where, named);
+            case BINARY_DATA -> in.readBinary(where, named);
         };
     }
 

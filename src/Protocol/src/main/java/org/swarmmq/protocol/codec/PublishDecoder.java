@@ -30,7 +30,7 @@ final class PublishDecoder {
         String topic = r.readUtf8("Topic Name"); // [MQTT-3.3.2-1]
         int packetId = 0;
         if (qos > 0) {
-            packetId = readPacketId(r, "PUBLISH (QoS " + qos + ")");
+            packetId = readPacketId(r, qos == 1 ? "PUBLISH (QoS 1)" : "PUBLISH (QoS 2)");
         }
         Properties properties = version.isV5() ? PropertiesReader.read(r, PacketType.PUBLISH) : Properties.EMPTY;
         if (topic.isEmpty() && version.isV5()) {
@@ -53,7 +53,7 @@ final class PublishDecoder {
      * its value is forbidden.
      */
     static int readPacketId(WireReader r, String packet) {
-        int id = r.readTwoByteInt(packet + " Packet Identifier");
+        int id = r.readTwoByteInt(packet, " Packet Identifier");
         if (id == 0) {
             throw ProtocolException.protocolError("[MQTT-2.3.1-1] (MQTT 5: [MQTT-2.2.1-3]) " + packet
                     + " Packet Identifier must be non-zero");

@@ -13,10 +13,11 @@ import org.swarmmq.protocol.ProtocolException;
 final class Utf8 {
     private Utf8() {}
 
-    static String decode(byte[] b, int off, int len, String field) {
+    /** The string of {@code len} bytes at {@code off}; the field's name comes in parts, joined only for an error. */
+    static String decode(byte[] b, int off, int len, String field, String part, String sub) {
         int bad = firstViolation(b, off, len);
         if (bad >= 0) {
-            throw ProtocolException.malformed(describe(b, off, len, bad) + " in " + field);
+            throw ProtocolException.malformed(describe(b, off, len, bad) + " in " + field + part + sub);
         }
         return new String(b, off, len, StandardCharsets.UTF_8);
     }

@@ -29,74 +29,109 @@ final class WireReader {
         return pos < limit;
     }
 
-    private void need(int n, String field) {
+    /*
+     * Field names are only for error messages, so they are passed in parts (a field, and what
+     * part of it) and joined only when a rule is broken: joining them for every packet was a
+     * quarter of a small PUBLISH's decode garbage (docs/benchmarks.md).
+     */
+
+    private void need(int n, String field, String part, String sub) {
         if (n > limit - pos) {
-            throw ProtocolException.malformed(field + " runs past the end of the packet (needs " + n
+            throw ProtocolException.malformed(field + part + sub + " runs past the end of the packet (needs " + n
                     + " bytes, " + (limit - pos) + " left): the RemainingLength disagrees with the content");
         }
     }
 
     int readByte(String field) {
-        need(1, field);
+        return readByte(field, "", "");
+    }
+
+    int readByte(String field, String part) {
+        return readByte(field, part, "");
+    }
+
+    private int readByte(String field, String part, String sub) {
+        need(1, field, part, sub);
         return buf[pos++] & 0xFF;
     }
 
     /** Section 1.5.2: big-endian unsigned 16 bits. */
     int readTwoByteInt(String field) {
-        need(2, field);
+        return readTwoByteInt(field, "", "");
+    }
+
+    int readTwoByteInt(String field, String part) {
+        return readTwoByteInt(field, part, "");
+    }
+
+    private int readTwoByteInt(String field, String part, String sub) {
+        need(2, field, part, sub);
         int v = (buf[pos] & 0xFF) << 8 | buf[pos + 1] & 0xFF;
         pos += 2;
         return v;
     }
 
     /** Section 1.5.3: big-endian unsigned 32 bits, hence a long. */
-    long readFourByteInt(String field) {
-        need(4, field);
+    long readFourByteInt(String field, String part) {
+        need(4, field, part, "");
         long v = (buf[pos] & 0xFFL) << 24 | (buf[pos + 1] & 0xFF) << 16 | (buf[pos + 2] & 0xFF) << 8 | buf[pos + 3] & 0xFF;
         pos += 4;
         return v;
     }
 
     /** Section 1.5.5: at most four bytes, 7 bits each, least significant group first. */
-    int readVariableByteInt(String field) {
+    int readVariableByteInt(String field, String part) {
         int value = 0;
         for (int i = 0; i < 4; i++) {
-            int b = readByte(field);
+            int b = readByte(field, part, "");
             value |= (b & 0x7F) << (7 * i);
             if ((b & 0x80) == 0) return value;
         }
-        throw ProtocolException.malformed("[MQTT-1.5.5-1] " + field + ": a Variable Byte Integer has at most 4 bytes");
+        throw ProtocolException.malformed("[MQTT-1.5.5-1] " + field + part + ": a Variable Byte Integer has at most 4 bytes");
     }
 
     /** Section 1.5.4: a Two Byte Integer length, then that many bytes of well-formed UTF-8. */
     String readUtf8(String field) {
-        int len = readTwoByteInt(field + " length");
-        need(len, field);
+        return readUtf8(field, "", "", " length");
+    }
+
+    String readUtf8(String field, String part) {
+        return readUtf8(field, part, "", " length");
+    }
+
+    /** {@code lengthSub}: how the length field is named, a constant like {@code sub + " length"}. */
+    private String readUtf8(String field, String part, String sub, String lengthSub) {
+        int len = readTwoByteInt(field, part, lengthSub);
+        need(len, field, part, sub);
         int start = pos;
         pos += len;
-        return Utf8.decode(buf, start, len, field);
+        return Utf8.decode(buf, start, len, field, part, sub);
     }
 
     /** Section 1.5.6: a Two Byte Integer length, then that many bytes, as a slice of the body. */
     Bytes readBinary(String field) {
-        int len = readTwoByteInt(field + " length");
-        return readSlice(len, field);
+        return readBinary(field, "");
+    }
+
+    Bytes readBinary(String field, String part) {
+        int len = readTwoByteInt(field, part, " length");
+        return readSlice(len, field, part);
     }
 
     /** Section 1.5.7: two UTF-8 strings [MQTT-1.5.7-1]. */
-    UserProperty readStringPair(String field) {
-        String name = readUtf8(field + " name");
-        String value = readUtf8(field + " value");
+    UserProperty readStringPair(String field, String part) {
+        String name = readUtf8(field, part, " name", " name length");
+        String value = readUtf8(field, part, " value", " value length");
         return new UserProperty(name, value);
     }
 
     /** Everything up to the limit, as a slice (a PUBLISH payload, a Will payload is binary). */
     Bytes readRest() {
-        return readSlice(limit - pos, "rest");
+        return readSlice(limit - pos, "rest", "");
     }
 
-    private Bytes readSlice(int len, String field) {
-        need(len, field);
+    private Bytes readSlice(int len, String field, String part) {
+        need(len, field, part, "");
         Bytes b = Bytes.wrap(buf, pos, len);
         pos += len;
         return b;
@@ -104,7 +139,7 @@ final class WireReader {
 
     /** A reader over the next {@code length} bytes; this reader skips them. */
     WireReader split(int length, String field) {
-        need(length, field);
+        need(length, field, "", "");
         WireReader sub = new WireReader(buf, pos, pos + length);
         pos += length;
         return sub;

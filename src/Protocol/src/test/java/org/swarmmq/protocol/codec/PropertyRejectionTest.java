@@ -140,4 +140,17 @@ class PropertyRejectionTest {
         assertRejected(MALFORMED_PACKET, "[MQTT-1.5.5-1]", publishWith("0B FF FF FF FF 7F"), V5); // Subscription Identifier
         assertRejected(MALFORMED_PACKET, "[MQTT-1.5.5-1]", "40 08 00 01 00 FF FF FF FF 7F", V5); // Property Length
     }
+
+    @Test
+    @DisplayName("error messages name the field in full (its name is joined only when a rule breaks)")
+    void fieldNamesInMessages() {
+        assertRejected(MALFORMED_PACKET, "PUBACK properties USER_PROPERTY name length runs past the end",
+                "40 06 00 01 00 02 26 00", V5);
+        assertRejected(MALFORMED_PACKET, "PUBACK properties USER_PROPERTY name runs past the end",
+                "40 07 00 01 00 03 26 00 05", V5);
+        assertRejected(MALFORMED_PACKET, "PUBACK properties USER_PROPERTY value length runs past the end",
+                "40 09 00 01 00 05 26 00 01 61 00", V5);
+        assertRejected(MALFORMED_PACKET, "PUBLISH (QoS 1) Packet Identifier runs past the end", "32 04 00 01 61 00", V3_1_1);
+        assertRejected(MALFORMED_PACKET, "PUBLISH properties Property Length runs past the end", "30 03 00 01 61", V5);
+    }
 }
