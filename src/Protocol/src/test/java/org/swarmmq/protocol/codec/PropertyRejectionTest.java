@@ -1,6 +1,7 @@
 package org.swarmmq.protocol.codec;
 
 import static org.swarmmq.protocol.codec.DecoderFixtures.assertRejected;
+import static org.swarmmq.protocol.packets.ProtocolVersion.V3_1_1;
 import static org.swarmmq.protocol.packets.ProtocolVersion.V5;
 import static org.swarmmq.protocol.packets.ReasonCode.MALFORMED_PACKET;
 import static org.swarmmq.protocol.packets.ReasonCode.PROTOCOL_ERROR;
