@@ -7,7 +7,7 @@ import org.swarmmq.protocol.ProtocolException;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.ReasonCode;
 
-/** Every message the connection actor accepts: from its stream, its session, and its timers. */
+/** Every message a connection ({@link ConnectionStage}'s actor) accepts from its session; and what the decoder emits. */
 public final class ConnectionProtocol {
     private ConnectionProtocol() {
     }
@@ -32,26 +32,6 @@ public final class ConnectionProtocol {
 
     /** Another connection took the session over [MQTT-3.1.4-2], or the server closes it. */
     public record Close(ReasonCode reason) implements Command {
-    }
-
-    // From the inbound stream (local only).
-
-    record StreamStarted(ActorRef<Ack> ackTo) implements Command {
-    }
-
-    record Received(Object element, ActorRef<Ack> ackTo) implements Command {
-    }
-
-    record StreamEnded() implements Command {
-    }
-
-    record StreamFailed(Throwable cause) implements Command {
-    }
-
-    /** Demand signal for the inbound sink, and from the outbound source. */
-    public enum Ack { INSTANCE }
-
-    record OutboundReady() implements Command {
     }
 
     /** What the decode stage emits besides packets: the first rule a client broke. */

@@ -19,7 +19,7 @@ import org.swarmmq.protocol.packets.ProtocolVersion;
  * The codec stage of a connection: bytes in, packets out, with the protocol library doing all the
  * work. The protocol version is learnt from the CONNECT and used for every later packet. The first
  * broken rule becomes a {@link ConnectionProtocol.Violation} element, after which the stage emits
- * nothing more: the connection actor answers and closes.
+ * nothing more: the connection stage answers and closes.
  */
 public final class DecodeStage {
     private DecodeStage() {

@@ -1,36 +1,24 @@
 package org.swarmmq.actors.connection;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.io.Inet;
 import org.apache.pekko.io.TcpSO;
-import org.apache.pekko.stream.CompletionStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.stream.typed.javadsl.ActorSink;
-import org.apache.pekko.stream.typed.javadsl.ActorSource;
 import org.apache.pekko.util.ByteString;
 import org.swarmmq.actors.BrokerSettings;
-import org.swarmmq.actors.connection.ConnectionProtocol.*;
 import org.swarmmq.actors.topic.Router;
 
 /**
  * The MQTT listener: binds the TCP port and gives every accepted socket its own flow,
- * {@code bytes -> DecodeStage -> ConnectionActor -> encoded batches -> bytes}, with backpressure
- * on both sides.
+ * {@code bytes -> DecodeStage -> ConnectionStage -> encoded batches -> bytes}, with backpressure
+ * on both sides, fused into one stream interpreter per connection.
  */
 public final class MqttListener {
-    private static final AtomicLong SEQ = new AtomicLong();
-
     private MqttListener() {
     }
 
@@ -38,32 +26,12 @@ public final class MqttListener {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
-                .to(Sink.foreach(c -> c.handleWith(connectionFlow(system, settings, router,
+                .to(Sink.foreach(c -> c.handleWith(connectionFlow(settings, router,
                         c.remoteAddress().getHostString() + ":" + c.remoteAddress().getPort()), system)))
                 .run(system);
     }
 
-    static Flow<ByteString, ByteString, NotUsed> connectionFlow(ActorSystem<?> system, BrokerSettings settings,
-                                                                Router router, String remote) {
-        ActorRef<Command> actor = system.systemActorOf(ConnectionActor.create(settings, router, remote),
-                "mqtt-connection-" + SEQ.incrementAndGet(), Props.empty());
-        Source<ByteString, ActorRef<Object>> out = ActorSource.<Object, Command>actorRefWithBackpressure(
-                        actor, new OutboundReady(),
-                        m -> m == ConnectionActor.END_OF_OUTPUT
-                                ? Optional.of(CompletionStrategy.draining()) : Optional.empty(),
-                        m -> m == ConnectionActor.ABORT_OUTPUT
-                                ? Optional.of(new IllegalStateException("connection actor stopped")) : Optional.empty())
-                .map(o -> (ByteString) o);
-        Sink<Object, NotUsed> in = ActorSink.actorRefWithBackpressure(actor,
-                (ActorRef<Ack> ackTo, Object element) -> new Received(element, ackTo),
-                StreamStarted::new, Ack.INSTANCE, new StreamEnded(), StreamFailed::new);
-        // Both directions are materialized with the socket, in one graph: one stream interpreter
-        // per connection (a pre-materialized source would run in an interpreter of its own). The
-        // actor stashes what the inbound side sends until it has the outbound side's ref.
-        return Flow.fromSinkAndSourceCoupledMat(DecodeStage.flow(settings.maxPacketSize()).to(in), out, Keep.right())
-                .mapMaterializedValue(ref -> {
-                    actor.tell(new ConnectionActor.OutboundAttached(ref));
-                    return NotUsed.getInstance();
-                });
+    static Flow<ByteString, ByteString, NotUsed> connectionFlow(BrokerSettings settings, Router router, String remote) {
+        return DecodeStage.flow(settings.maxPacketSize()).via(new ConnectionStage(settings, router, remote));
     }
 }

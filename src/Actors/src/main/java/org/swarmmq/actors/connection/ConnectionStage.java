@@ -1,0 +1,334 @@
+package org.swarmmq.actors.connection;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.pekko.actor.Terminated;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.RecipientRef;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
+import org.apache.pekko.stream.stage.AbstractInHandler;
+import org.apache.pekko.stream.stage.AbstractOutHandler;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.GraphStageLogic.StageActor;
+import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.swarmmq.actors.BrokerSettings;
+import org.swarmmq.actors.Message;
+import org.swarmmq.actors.connection.ConnectionProtocol.*;
+import org.swarmmq.actors.session.SessionEntity;
+import org.swarmmq.actors.session.SessionProtocol;
+import org.swarmmq.actors.topic.Router;
+import org.swarmmq.actors.topic.TopicProtocol;
+import org.swarmmq.protocol.channel.Channel;
+import org.swarmmq.protocol.channel.ChannelEffect;
+import org.swarmmq.protocol.codec.PacketEncoder;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.PropertyId;
+import org.swarmmq.protocol.packets.Publish;
+import org.swarmmq.protocol.packets.Subscribe;
+import org.swarmmq.protocol.packets.Unsubscribe;
+import org.swarmmq.protocol.packets.Will;
+
+/**
+ * One MQTT connection, as the stream stage between the decoder and the socket: it carries out
+ * what its {@link Channel} (the connection's rules, pure) decides. Decoded packets come in one
+ * at a time, pulled only while the channel may take them (not between CONNECT and CONNACK);
+ * what goes out is encoded in batches, one batch per pull of the socket, so a slow reader backs
+ * up into a bounded buffer here. The session and the topic entities talk to the stage's actor
+ * ({@code getStageActor}): no actor of its own, so a connection costs one stream interpreter
+ * and no extra hand-off between the socket and the connection's rules (docs/perf-notes.md).
+ */
+public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteString>> {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionStage.class);
+    /** Bytes of payload gathered into one write at most (one packet always goes, whatever its size). */
+    private static final long MAX_WRITE_BYTES = 16L << 20;
+    /** How long a closing connection may take to write what is queued before the socket is dropped. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final String CONNECT_TIMEOUT = "connect-timeout";
+    private static final String KEEP_ALIVE = "keep-alive";
+    private static final String ROUTE_RETRY = "route-retry";
+    private static final String DRAIN = "drain";
+
+    private final Inlet<Object> in = Inlet.create("ConnectionStage.in");
+    private final Outlet<ByteString> out = Outlet.create("ConnectionStage.out");
+    private final FlowShape<Object, ByteString> shape = FlowShape.of(in, out);
+    private final BrokerSettings settings;
+    private final Router router;
+    private final String remote;
+
+    public ConnectionStage(BrokerSettings settings, Router router, String remote) {
+        this.settings = settings;
+        this.router = router;
+        this.remote = remote;
+    }
+
+    @Override
+    public FlowShape<Object, ByteString> shape() {
+        return shape;
+    }
+
+    @Override
+    public GraphStageLogic createLogic(Attributes attributes) {
+        return new Logic();
+    }
+
+    private final class Logic extends TimerGraphStageLogic {
+        private final Channel channel = new Channel(new Channel.Settings(settings.maxPacketSize(),
+                settings.connectTimeout().toSeconds(), settings.topicAliasMaximum(), settings.receiveMaximum(),
+                settings.maxKeepAliveSeconds()), System.nanoTime());
+        /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
+        private final RouteTracker<Message, Long> routes = new RouteTracker<>();
+        private final ArrayDeque<Packet> outbound = new ArrayDeque<>();
+        private ClusterSharding sharding;
+        /** This stage's actor, as the session and the topic entities see it. */
+        private ActorRef<Command> self;
+        private ActorRef<TopicProtocol.RouteReply> routeReplies;
+        /** The session: its EntityRef until it answers Attach, then the entity itself (watched). */
+        private RecipientRef<SessionProtocol.Command> session;
+        private org.apache.pekko.actor.ActorRef watchedSession;
+        private StageActor stageActor;
+        private boolean closed;
+        private long droppedQos0;
+
+        Logic() {
+            super(shape);
+            setHandler(in, new AbstractInHandler() {
+                @Override
+                public void onPush() {
+                    onElement(grab(in));
+                }
+
+                @Override
+                public void onUpstreamFinish() {
+                    endOfStream("connection closed by client");
+                }
+
+                @Override
+                public void onUpstreamFailure(Throwable e) {
+                    endOfStream("socket error: " + e.getMessage());
+                }
+            });
+            setHandler(out, new AbstractOutHandler() {
+                @Override
+                public void onPull() {
+                    flush();
+                    if (closed && outbound.isEmpty()) completeStage();
+                }
+
+                @Override
+                public void onDownstreamFinish(Throwable cause) {
+                    endOfStream("socket closed");
+                }
+            });
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void preStart() {
+            sharding = ClusterSharding.get(Adapter.toTyped(materializer().system()));
+            stageActor = getStageActor(envelope -> {
+                onMessage(envelope._2());
+                return scala.runtime.BoxedUnit.UNIT;
+            });
+            self = Adapter.toTyped(stageActor.ref());
+            routeReplies = (ActorRef<TopicProtocol.RouteReply>) (ActorRef<?>) self;
+            scheduleOnce(CONNECT_TIMEOUT, settings.connectTimeout());
+            pull(in);
+        }
+
+        private void onElement(Object element) {
+            if (closed) return;
+            if (element instanceof Violation v) {
+                apply(channel.violation(v.error()));
+                return;
+            }
+            Packet p = (Packet) element;
+            if (settings.verbose()) LOG.info(PacketLog.received(p, who()));
+            apply(channel.handle(p, System.nanoTime()));
+            pullIfReady(); // until CONNACK, hold back
+        }
+
+        private void pullIfReady() {
+            if (!closed && channel.connected() && !hasBeenPulled(in) && !isClosed(in)) pull(in);
+        }
+
+        private void endOfStream(String why) {
+            if (!closed) apply(channel.streamEnded(why));
+            completeStage(); // the socket is gone: nothing queued can be written any more
+        }
+
+        /** What the session, the topic entities and death watch send to the stage's actor. */
+        private void onMessage(Object m) {
+            if (closed) return;
+            if (m instanceof TopicProtocol.RouteReply reply) {
+                Long token = reply instanceof TopicProtocol.Routed r
+                        ? routes.routed(r.correlationId(), r.confirmations())
+                        : routes.confirmed(reply.correlationId());
+                if (token != null) apply(channel.routed(token));
+            } else if (m instanceof Send s) {
+                for (Packet p : s.packets()) enqueue(p);
+                flush();
+            } else if (m instanceof Attached a) {
+                if (channel.connected()) return;
+                session = a.session();
+                watchedSession = Adapter.toClassic(a.session());
+                stageActor.watch(watchedSession);
+                apply(channel.attached(a.sessionPresent(), a.inboundQos2()));
+                pullIfReady(); // CONNACK sent: the next packet may come
+            } else if (m instanceof Close) {
+                apply(channel.takenOver());
+            } else if (m instanceof Terminated t && t.actor().equals(watchedSession)) {
+                apply(channel.sessionStopped());
+            }
+        }
+
+        @Override
+        public void onTimer(Object key) {
+            if (DRAIN.equals(key)) {
+                failStage(new IllegalStateException("closed connection did not drain within " + DRAIN_TIMEOUT));
+                return;
+            }
+            if (closed) return;
+            if (KEEP_ALIVE.equals(key)) {
+                apply(channel.keepAliveCheck(System.nanoTime()));
+            } else if (CONNECT_TIMEOUT.equals(key)) {
+                apply(channel.connectTimedOut());
+            } else if (ROUTE_RETRY.equals(key)) {
+                retryRoutes();
+            }
+        }
+
+        private void retryRoutes() {
+            var retries = routes.overdue(System.nanoTime(), settings.routeRetryAfter().toNanos());
+            if (!retries.isEmpty()) {
+                LOG.warn("Client {}: {} messages not confirmed within {} ms; routing them again",
+                        channel.clientId(), retries.size(), settings.routeRetryAfter().toMillis());
+            }
+            for (var r : retries) router.route(r.message(), routeReplies, r.correlationId());
+            if (routes.isEmpty()) cancelTimer(ROUTE_RETRY);
+        }
+
+        /** Carries out the channel's effects in order. */
+        private void apply(List<ChannelEffect> effects) {
+            String closeWhy = null;
+            for (ChannelEffect e : effects) {
+                if (e instanceof ChannelEffect.Send s) {
+                    enqueue(s.packet());
+                } else if (e instanceof ChannelEffect.Route r) {
+                    route(r);
+                } else if (e instanceof ChannelEffect.Attach a) {
+                    cancelTimer(CONNECT_TIMEOUT);
+                    var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
+                    session = entity;
+                    entity.tell(new SessionProtocol.Attach(self, a.version(), a.cleanStart(),
+                            a.sessionExpirySeconds(), a.receiveMaximum()));
+                } else if (e instanceof ChannelEffect.ToSession t) {
+                    session.tell(toSession(t.packet()));
+                } else if (e instanceof ChannelEffect.StartKeepAlive k) {
+                    Duration every = Duration.ofNanos(k.everyNanos());
+                    scheduleWithFixedDelay(KEEP_ALIVE, every, every);
+                } else if (e instanceof ChannelEffect.PublishWill w) {
+                    Message will = willMessage(w.will());
+                    if (w.delaySeconds() > 0 && session != null) {
+                        session.tell(new SessionProtocol.PublishWillLater(self, will, w.delaySeconds()));
+                    } else {
+                        router.route(will, null, 0);
+                    }
+                } else if (e instanceof ChannelEffect.Detach d) {
+                    if (session != null) {
+                        session.tell(new SessionProtocol.Detach(self, d.inboundQos2(), d.sessionExpirySeconds()));
+                    }
+                    session = null;
+                } else if (e instanceof ChannelEffect.Close c) {
+                    closeWhy = c.why();
+                }
+            }
+            flush();
+            if (closeWhy != null) close(closeWhy);
+        }
+
+        private SessionProtocol.Command toSession(Packet p) {
+            return switch (p.type()) {
+                case SUBSCRIBE -> new SessionProtocol.SubscribeRequest(self, (Subscribe) p);
+                case UNSUBSCRIBE -> new SessionProtocol.UnsubscribeRequest(self, (Unsubscribe) p);
+                default -> new SessionProtocol.Acknowledge(self, p);
+            };
+        }
+
+        /** The ack of a QoS 1/2 message waits until it is routed and stored ({@link RouteTracker}). */
+        private void route(ChannelEffect.Route r) {
+            Message m = Message.of(r.publish(), channel.clientId(), System.currentTimeMillis());
+            if (r.token() == 0) {
+                router.route(m, null, 0);
+                return;
+            }
+            long id = routes.start(m, r.token(), System.nanoTime());
+            router.route(m, routeReplies, id);
+            if (!isTimerActive(ROUTE_RETRY)) {
+                Duration every = settings.routeRetryAfter().dividedBy(2);
+                scheduleWithFixedDelay(ROUTE_RETRY, every, every);
+            }
+        }
+
+        private Message willMessage(Will w) {
+            return new Message(w.topic(), w.payload(), w.qos(), w.retain(),
+                    w.properties().without(PropertyId.WILL_DELAY_INTERVAL), channel.clientId(),
+                    System.currentTimeMillis());
+        }
+
+        private String who() {
+            return channel.clientId() == null ? remote : channel.clientId();
+        }
+
+        private void enqueue(Packet p) {
+            if (p instanceof Publish pub && pub.qos() == 0 && outbound.size() >= settings.outboundBufferPackets()) {
+                // A slow reader: QoS 0 is dropped rather than buffered without bound.
+                if (droppedQos0++ % 1000 == 0) {
+                    LOG.warn("Client {} too slow: dropped {} QoS 0 messages so far", who(), droppedQos0);
+                }
+                return;
+            }
+            outbound.add(p);
+        }
+
+        /**
+         * Encodes what is waiting into one write, if the socket asked for one: packets in order,
+         * up to {@link #MAX_WRITE_BYTES}; the rest waits for the next pull.
+         */
+        private void flush() {
+            if (outbound.isEmpty() || !isAvailable(out)) return;
+            List<Packet> batch = new ArrayList<>(Math.min(outbound.size(), 256));
+            long bytes = 0;
+            while (!outbound.isEmpty() && (batch.isEmpty() || bytes < MAX_WRITE_BYTES)) {
+                Packet p = outbound.poll();
+                if (p instanceof Publish pub) bytes += pub.payload().length();
+                if (settings.verbose()) LOG.info(PacketLog.sending(p, who()));
+                batch.add(p);
+            }
+            push(out, ByteString.fromArrayUnsafe(PacketEncoder.encode(batch, channel.version())));
+        }
+
+        /** The channel closed: log why, let what is queued drain (for a while), then end the socket. */
+        private void close(String why) {
+            closed = true;
+            LOG.info("Client {} ({}) closed: {}", channel.clientId() == null ? "<unknown>" : channel.clientId(),
+                    remote, why);
+            cancelTimer(CONNECT_TIMEOUT);
+            cancelTimer(KEEP_ALIVE);
+            cancelTimer(ROUTE_RETRY);
+            if (outbound.isEmpty()) completeStage();
+            else scheduleOnce(DRAIN, DRAIN_TIMEOUT);
+        }
+    }
+}
