@@ -119,7 +119,8 @@ public final class Channel {
         lastReceivedNanos = nowNanos;
         if (version == null) onFirstPacket(p, out, nowNanos);
         else if (connected) onPacket(p, out, nowNanos);
-        else if (auth.beforeConnAck()) onPacketBeforeConnAck(p, out, nowNanos);
+        else if (p instanceof Disconnect && auth.beforeConnAck()) close(null, false, "client left during authentication", out);
+        else if (auth.beforeConnAck()) onConnectAuthStep(auth.beforeConnAck(p, nowNanos), out);
         // else: held back by the connection until CONNACK; cannot happen
         return out;
     }
@@ -200,18 +201,6 @@ public final class Channel {
         onConnectAuthStep(auth.connect(c, nowNanos), out);
     }
 
-    /** [MQTT-3.1.2-30] while the CONNECT's authentication runs, the client sends only AUTH or DISCONNECT. */
-    private void onPacketBeforeConnAck(Packet p, List<ChannelEffect> out, long nowNanos) {
-        if (p instanceof Auth a) {
-            onConnectAuthStep(auth.auth(a, nowNanos), out);
-        } else if (p instanceof Disconnect) {
-            close(null, false, "client disconnected during authentication", out);
-        } else {
-            onConnectAuthStep(new AuthExchange.Refuse(ReasonCode.PROTOCOL_ERROR,
-                    p.type() + " before CONNACK during enhanced authentication [MQTT-3.1.2-30]"), out);
-        }
-    }
-
     private void onConnectAuthStep(AuthExchange.Step step, List<ChannelEffect> out) {
         if (step instanceof AuthExchange.Reply r) {
             out.add(new Send(r.auth())); // [MQTT-4.12.0-2] AUTH 0x18; the CONNACK waits
@@ -239,10 +228,7 @@ public final class Channel {
     /** A re-authentication must finish within the connect timeout (the timer of {@link StartAuthTimer}). */
     public List<ChannelEffect> authTimeoutCheck(long nowNanos) {
         List<ChannelEffect> out = new ArrayList<>();
-        long limit = settings.connectTimeoutSeconds() * 1_000_000_000L;
-        if (!closing && connected && auth.inProgress() && nowNanos - auth.startedNanos() >= limit) {
-            onReauthStep(auth.timedOut(settings.connectTimeoutSeconds()), out);
-        }
+        if (!closing && connected) onReauthStep(auth.overdue(nowNanos, settings.connectTimeoutSeconds()), out);
         return out;
     }
 

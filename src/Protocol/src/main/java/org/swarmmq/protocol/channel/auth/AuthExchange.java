@@ -6,6 +6,7 @@ import org.swarmmq.protocol.auth.AuthSession;
 import org.swarmmq.protocol.auth.Authenticator;
 import org.swarmmq.protocol.packets.Auth;
 import org.swarmmq.protocol.packets.Connect;
+import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Properties;
 import org.swarmmq.protocol.packets.PropertyId;
 import org.swarmmq.protocol.packets.ReasonCode;
@@ -55,11 +56,6 @@ public final class AuthExchange {
         return beforeConnAck && session != null;
     }
 
-    /** When the exchange under way began (for its time limit). */
-    public long startedNanos() {
-        return startedNanos;
-    }
-
     /** Who the client authenticated as (SCRAM user, or the CONNECT's checked User Name); null if nobody. */
     public String user() {
         return user;
@@ -107,7 +103,22 @@ public final class AuthExchange {
                 : " while an authentication is under way [MQTT-4.12.0-3]"));
     }
 
-    /** The exchange under way took too long. */
+    /**
+     * [MQTT-3.1.2-30] before CONNACK the client sends only AUTH (or DISCONNECT, which the channel
+     * handles): anything else is a Protocol Error.
+     */
+    public Step beforeConnAck(Packet p, long nowNanos) {
+        if (p instanceof Auth a) return auth(a, nowNanos);
+        return new Refuse(ReasonCode.PROTOCOL_ERROR, p.type() + " before CONNACK during enhanced authentication [MQTT-3.1.2-30]");
+    }
+
+    /** A refusal if the exchange under way began {@code timeoutSeconds} or more before {@code nowNanos}; else null. */
+    public Step overdue(long nowNanos, long timeoutSeconds) {
+        if (session == null || nowNanos - startedNanos < timeoutSeconds * 1_000_000_000L) return null;
+        return timedOut(timeoutSeconds);
+    }
+
+    /** The time for the exchange under way ran out. */
     public Step timedOut(long timeoutSeconds) {
         session = null;
         return new Refuse(ReasonCode.NOT_AUTHORIZED, "authentication not finished within " + timeoutSeconds + " s");
