@@ -43,6 +43,9 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private record ConnectTimedOut() implements Command {
     }
 
+    private record AuthTimeoutCheck() implements Command {
+    }
+
     private record RouteReplied(TopicProtocol.RouteReply reply) implements Command {
     }
 
@@ -93,7 +96,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         this.router = router;
         this.remote = remote;
         this.channel = new Channel(new Channel.Settings(settings.maxPacketSize(), settings.connectTimeout().toSeconds(),
-                settings.topicAliasMaximum(), settings.receiveMaximum(), settings.maxKeepAliveSeconds()), System.nanoTime());
+                settings.topicAliasMaximum(), settings.receiveMaximum(), settings.maxKeepAliveSeconds()),
+                settings.authentication(), System.nanoTime());
         this.routeReplies = ctx.messageAdapter(TopicProtocol.RouteReply.class, RouteReplied::new);
         timers.startSingleTimer(new ConnectTimedOut(), settings.connectTimeout());
     }
@@ -162,6 +166,7 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 })
                 .onMessage(KeepAliveCheck.class, m -> apply(channel.keepAliveCheck(System.nanoTime())))
                 .onMessage(ConnectTimedOut.class, m -> apply(channel.connectTimedOut()))
+                .onMessage(AuthTimeoutCheck.class, m -> apply(channel.authTimeoutCheck(System.nanoTime())))
                 .onSignal(PostStop.class, s -> abortOutput())
                 .build();
     }
@@ -172,7 +177,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         Packet p = (Packet) r.element();
         if (settings.verbose()) getContext().getLog().info(PacketLog.received(p, who()));
         Behavior<Command> next = apply(channel.handle(p, System.nanoTime()));
-        if (!channel.closing() && channel.connected()) inboundAck.tell(Ack.INSTANCE); // until CONNACK, hold back
+        // until CONNACK, hold back; but an AUTH exchange before it needs the client's next AUTH
+        if (!channel.closing() && (channel.connected() || channel.authenticating())) inboundAck.tell(Ack.INSTANCE);
         return next;
     }
 
@@ -191,12 +197,15 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 route(r);
             } else if (e instanceof ChannelEffect.Attach a) {
                 timers.cancel(ConnectTimedOut.class);
+                if (channel.user() != null) getContext().getLog().info("Client {} authenticated as {}", a.clientId(), channel.user());
                 var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                 session = entity;
                 entity.tell(new SessionProtocol.Attach(getContext().getSelf(), a.version(), a.cleanStart(),
                         a.sessionExpirySeconds(), a.receiveMaximum()));
             } else if (e instanceof ChannelEffect.ToSession t) {
                 session.tell(toSession(t.packet()));
+            } else if (e instanceof ChannelEffect.StartAuthTimer t) {
+                timers.startSingleTimer(new AuthTimeoutCheck(), Duration.ofNanos(t.afterNanos()));
             } else if (e instanceof ChannelEffect.StartKeepAlive k) {
                 timers.startTimerWithFixedDelay(new KeepAliveCheck(), Duration.ofNanos(k.everyNanos()));
             } else if (e instanceof ChannelEffect.PublishWill w) {
