@@ -65,6 +65,7 @@ public final class Channel {
     /** Authentication at CONNECT and MQTT 5 re-authentication (4.12); the Attach waits for it. */
     private final AuthExchange auth;
     private Attach attachAfterAuth;
+    private Will willAfterAuth;
 
     private static final class PendingAck {
         final Packet ack;
@@ -171,7 +172,7 @@ public final class Channel {
             props = props.with(PropertyId.MAXIMUM_PACKET_SIZE, announced);
         }
         clientId = id;
-        will = c.will();
+        willAfterAuth = c.will(); // a client that never authenticated has no will
         if (version.isV5() && c.properties().intValue(PropertyId.REQUEST_RESPONSE_INFORMATION, 0) == 1) {
             // 3.2.2.3.15: a topic prefix this client may use for response topics (request/response)
             props = props.with(PropertyId.RESPONSE_INFORMATION, "response/" + id + "/");
@@ -207,6 +208,7 @@ public final class Channel {
         } else if (step instanceof AuthExchange.Accept a) {
             for (Property p : a.connackProperties().asList()) connackProperties = connackProperties.with(p.id(), p.value());
             attaching = true;
+            will = willAfterAuth;
             out.add(attachAfterAuth); // the session is touched only once the client is who it says
             attachAfterAuth = null;
         } else if (step instanceof AuthExchange.Refuse r) {
@@ -216,10 +218,10 @@ public final class Channel {
         }
     }
 
-    private void onReauthStep(AuthExchange.Step step, List<ChannelEffect> out) {
+    private void onReauthStep(AuthExchange.Step step, boolean begins, List<ChannelEffect> out) {
         if (step instanceof AuthExchange.Reply r) {
             out.add(new Send(r.auth()));
-            if (auth.inProgress()) out.add(new StartAuthTimer(settings.connectTimeoutSeconds() * 1_000_000_000L));
+            if (begins && auth.inProgress()) out.add(new StartAuthTimer(settings.connectTimeoutSeconds() * 1_000_000_000L));
         } else if (step instanceof AuthExchange.Refuse r) {
             close(r.reasonCode(), true, r.why(), out); // [MQTT-4.12.1-2] DISCONNECT with the reason, close
         }
@@ -228,7 +230,7 @@ public final class Channel {
     /** A re-authentication must finish within the connect timeout (the timer of {@link StartAuthTimer}). */
     public List<ChannelEffect> authTimeoutCheck(long nowNanos) {
         List<ChannelEffect> out = new ArrayList<>();
-        if (!closing && connected) onReauthStep(auth.overdue(nowNanos, settings.connectTimeoutSeconds()), out);
+        if (!closing && connected) onReauthStep(auth.overdue(nowNanos, settings.connectTimeoutSeconds()), false, out);
         return out;
     }
 
@@ -245,7 +247,7 @@ public final class Channel {
 
     private void onPacket(Packet p, List<ChannelEffect> out, long nowNanos) {
         switch (p.type()) {
-            case AUTH -> onReauthStep(auth.auth((Auth) p, nowNanos), out);
+            case AUTH -> onReauthStep(auth.auth((Auth) p, nowNanos), ((Auth) p).reasonCode() == ReasonCode.RE_AUTHENTICATE, out);
             case PUBLISH -> onPublish((Publish) p, out);
             case PUBREL -> {
                 int id = ((PubRel) p).packetId();

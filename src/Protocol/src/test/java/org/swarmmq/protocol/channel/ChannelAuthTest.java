@@ -334,4 +334,58 @@ class ChannelAuthTest {
                 Attach.class);
         assertInstanceOf(Auth.class, sent(channel(scram("pencil", true)).handle(connect(SCRAM, CLIENT_FIRST), 0), Auth.class));
     }
+
+    @Test
+    @DisplayName("a client that drops the connection during the exchange never authenticated: no will, no session to detach")
+    void noWillBeforeAuthentication() {
+        Channel c = channel(scram("pencil", false));
+        c.handle(connect(SCRAM, CLIENT_FIRST), 0);
+        List<ChannelEffect> e = c.streamEnded("connection reset");
+        assertTrue(closes(e) && none(e, PublishWill.class) && none(e, Detach.class), e::toString);
+
+        c = scramConnected(channel(scram("pencil", false)));
+        only(c.streamEnded("connection reset"), PublishWill.class); // authenticated: the will is its own
+    }
+
+    /** A two-step mechanism for the tests: "hello" first, then the client's data is the user it logs in as. */
+    private static final Authenticator NAME = new Authenticator() {
+        public String method() {
+            return "NAME";
+        }
+
+        public AuthSession newSession() {
+            return new AuthSession() {
+                boolean greeted;
+
+                public org.swarmmq.protocol.auth.AuthResult step(byte[] data) {
+                    if (!greeted) {
+                        greeted = true;
+                        return new org.swarmmq.protocol.auth.AuthResult.Continue(Bytes.utf8("hello").toByteArray());
+                    }
+                    return new org.swarmmq.protocol.auth.AuthResult.Success(new byte[0], new String(data));
+                }
+            };
+        }
+    };
+
+    @Test
+    @DisplayName("re-authentication as another user than at CONNECT: DISCONNECT 0x87; as the same user: AUTH 0x00")
+    void reauthenticationKeepsTheUser() {
+        Channel c = channel(Authentication.of(List.of(NAME), null, false));
+        c.handle(connect("NAME", null), 0);
+        c.handle(auth(ReasonCode.CONTINUE_AUTHENTICATION, "NAME", "ann"), 0);
+        c.attached(false, List.of());
+        assertEquals("ann", c.user());
+
+        c.handle(auth(ReasonCode.RE_AUTHENTICATE, "NAME", null), SECOND);
+        List<ChannelEffect> e = c.handle(auth(ReasonCode.CONTINUE_AUTHENTICATION, "NAME", "ann"), 2 * SECOND);
+        Auth ok = sent(e, Auth.class);
+        assertEquals(ReasonCode.SUCCESS, ok.reasonCode());
+        assertTrue(!ok.properties().has(PropertyId.AUTHENTICATION_DATA), "no data from the mechanism, none sent");
+
+        c.handle(auth(ReasonCode.RE_AUTHENTICATE, "NAME", null), 3 * SECOND);
+        e = c.handle(auth(ReasonCode.CONTINUE_AUTHENTICATION, "NAME", "bob"), 4 * SECOND);
+        assertEquals(ReasonCode.NOT_AUTHORIZED, sent(e, Disconnect.class).reasonCode());
+        assertTrue(closes(e));
+    }
 }
