@@ -178,10 +178,11 @@ class EnhancedAuthIT {
     }
 
     @Test
-    @DisplayName("SWARMMQ_AUTH_REQUIRED=true: a CONNECT without credentials is refused with 0x87; SCRAM still logs in")
+    @DisplayName("SWARMMQ_AUTH_REQUIRED=true: a CONNECT without credentials is refused with 0x87; SCRAM still logs in;"
+            + " an exchange left unfinished past the connect timeout is CONNACK 0x87")
     void authenticationRequired() throws Exception {
         try (BrokerProcess strict = BrokerProcess.start("auth-required", "", List.of(), Map.of(
-                "SWARMMQ_AUTH_USERS_FILE", usersFile.toString(), "SWARMMQ_AUTH_REQUIRED", "true"));
+                "SWARMMQ_AUTH_USERS_FILE", usersFile.toString(), "SWARMMQ_AUTH_REQUIRED", "true", "SWARMMQ_CONNECT_TIMEOUT", "3s"));
              RawClient anonymous = RawClient.open(strict)) {
             anonymous.send(Connect.of(ProtocolVersion.V5, "anon", true, 60));
             assertEquals(ReasonCode.NOT_AUTHORIZED, anonymous.expect(ConnAck.class).reasonCode());
@@ -191,6 +192,19 @@ class EnhancedAuthIT {
                     .serverPort(strict.port()).enhancedAuth(scram).buildAsync();
             client.connectWith().cleanStart(true).send().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
             client.disconnect().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+            try (RawClient silent = RawClient.open(strict)) {
+                silent.send(new Connect(ProtocolVersion.V5, "silent", true, 60, null, null, null, Properties.EMPTY
+                        .with(PropertyId.AUTHENTICATION_METHOD, "SCRAM-SHA-256")
+                        .with(PropertyId.AUTHENTICATION_DATA, Bytes.utf8("n,,n=alice,r=abcdef"))));
+                Auth serverFirst = silent.expect(Auth.class);
+                assertEquals(ReasonCode.CONTINUE_AUTHENTICATION, serverFirst.reasonCode());
+                assertTrue(serverFirst.properties().binary(PropertyId.AUTHENTICATION_DATA).utf8String().startsWith("r=abcdef"));
+                // no client-final: the connect timeout (3 s) ends it
+                assertEquals(ReasonCode.NOT_AUTHORIZED, silent.expect(ConnAck.class, WAIT).reasonCode());
+                assertTrue(silent.closedWithin(WAIT));
+            }
+            strict.awaitLog("authentication not finished within 3 s", WAIT);
         }
     }
 }
