@@ -121,7 +121,7 @@ public final class Channel {
         if (version == null) onFirstPacket(p, out, nowNanos);
         else if (connected) onPacket(p, out, nowNanos);
         else if (p instanceof Disconnect && auth.beforeConnAck()) close(null, false, "client left during authentication", out);
-        else if (auth.beforeConnAck()) onConnectAuthStep(auth.beforeConnAck(p, nowNanos), out);
+        else if (auth.beforeConnAck()) onAuthStep(auth.beforeConnAck(p, nowNanos), false, out);
         // else: held back by the connection until CONNACK; cannot happen
         return out;
     }
@@ -199,12 +199,14 @@ public final class Channel {
                 : c.cleanStart() ? 0 : NEVER_EXPIRES;
         int receiveMaximum = c.properties().intValue(PropertyId.RECEIVE_MAXIMUM, 65_535);
         attachAfterAuth = new Attach(clientId, version, c.cleanStart(), sessionExpirySeconds, receiveMaximum);
-        onConnectAuthStep(auth.connect(c, nowNanos), out);
+        onAuthStep(auth.connect(c, nowNanos), false, out);
     }
 
-    private void onConnectAuthStep(AuthExchange.Step step, List<ChannelEffect> out) {
+    /** Carries out what the authentication decided; {@code begins}: a re-authentication starts. */
+    private void onAuthStep(AuthExchange.Step step, boolean begins, List<ChannelEffect> out) {
         if (step instanceof AuthExchange.Reply r) {
-            out.add(new Send(r.auth())); // [MQTT-4.12.0-2] AUTH 0x18; the CONNACK waits
+            out.add(new Send(r.auth())); // [MQTT-4.12.0-2] AUTH 0x18 (the CONNACK waits), or 0x00 ending a re-authentication
+            if (begins && auth.inProgress()) out.add(new StartAuthTimer(settings.connectTimeoutSeconds() * 1_000_000_000L));
         } else if (step instanceof AuthExchange.Accept a) {
             for (Property p : a.connackProperties().asList()) connackProperties = connackProperties.with(p.id(), p.value());
             attaching = true;
@@ -212,25 +214,16 @@ public final class Channel {
             out.add(attachAfterAuth); // the session is touched only once the client is who it says
             attachAfterAuth = null;
         } else if (step instanceof AuthExchange.Refuse r) {
-            // [MQTT-4.12.0-4] refused: CONNACK with the reason, close
-            out.add(new Send(ConnAck.refused(r.reasonCode())));
-            close(null, false, r.why(), out);
-        }
-    }
-
-    private void onReauthStep(AuthExchange.Step step, boolean begins, List<ChannelEffect> out) {
-        if (step instanceof AuthExchange.Reply r) {
-            out.add(new Send(r.auth()));
-            if (begins && auth.inProgress()) out.add(new StartAuthTimer(settings.connectTimeoutSeconds() * 1_000_000_000L));
-        } else if (step instanceof AuthExchange.Refuse r) {
-            close(r.reasonCode(), true, r.why(), out); // [MQTT-4.12.1-2] DISCONNECT with the reason, close
+            // [MQTT-4.12.0-4] before CONNACK: CONNACK with the reason; [MQTT-4.12.1-2] after: DISCONNECT; close
+            if (!connected) out.add(new Send(ConnAck.refused(r.reasonCode())));
+            close(connected ? r.reasonCode() : null, connected, r.why(), out);
         }
     }
 
     /** A re-authentication must finish within the connect timeout (the timer of {@link StartAuthTimer}). */
     public List<ChannelEffect> authTimeoutCheck(long nowNanos) {
         List<ChannelEffect> out = new ArrayList<>();
-        if (!closing && connected) onReauthStep(auth.overdue(nowNanos, settings.connectTimeoutSeconds()), false, out);
+        if (!closing && connected) onAuthStep(auth.overdue(nowNanos, settings.connectTimeoutSeconds()), false, out);
         return out;
     }
 
@@ -247,7 +240,7 @@ public final class Channel {
 
     private void onPacket(Packet p, List<ChannelEffect> out, long nowNanos) {
         switch (p.type()) {
-            case AUTH -> onReauthStep(auth.auth((Auth) p, nowNanos), ((Auth) p).reasonCode() == ReasonCode.RE_AUTHENTICATE, out);
+            case AUTH -> onAuthStep(auth.auth((Auth) p, nowNanos), ((Auth) p).reasonCode() == ReasonCode.RE_AUTHENTICATE, out);
             case PUBLISH -> onPublish((Publish) p, out);
             case PUBREL -> {
                 int id = ((PubRel) p).packetId();
@@ -374,7 +367,7 @@ public final class Channel {
         if (version == null && !closing) {
             close(null, false, "no CONNECT within " + settings.connectTimeoutSeconds() + " s", out);
         } else if (authenticating()) {
-            onConnectAuthStep(auth.timedOut(settings.connectTimeoutSeconds()), out);
+            onAuthStep(auth.timedOut(settings.connectTimeoutSeconds()), false, out);
         }
         return out;
     }
