@@ -2,6 +2,7 @@ package org.swarmmq.actors;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import org.swarmmq.protocol.channel.auth.Authentication;
 
 /**
  * The broker's settings, read from the {@code swarmmq} block of the configuration (reference.conf
@@ -19,7 +20,8 @@ public record BrokerSettings(
         Duration routeRetryAfter,
         int topicAliasMaximum,
         int receiveMaximum,
-        int maxKeepAliveSeconds) {
+        int maxKeepAliveSeconds,
+        Authentication authentication) {
 
     public static BrokerSettings from(Config root) {
         Config c = root.getConfig("swarmmq");
@@ -35,6 +37,7 @@ public record BrokerSettings(
                 c.getDuration("route-retry-after"),
                 c.getInt("topic-alias-maximum"),
                 c.getInt("receive-maximum"),
-                (int) c.getDuration("max-keep-alive").toSeconds());
+                (int) c.getDuration("max-keep-alive").toSeconds(),
+                AuthSettings.from(c));
     }
 }

@@ -6,12 +6,15 @@ import java.io.File;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.swarmmq.protocol.auth.ScramCredentials;
+import org.swarmmq.protocol.auth.ScramUsers;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code swarmmq [-p PORT] [--bind ADDR] [-v] [-c FILE] [--data DIR]}: starts one node. Settings
+ * {@code swarmmq [-p PORT] [--bind ADDR] [-v] [-c FILE] [--data DIR]}: starts one node
+ * ({@code swarmmq --scram-user NAME}: prints a users-file line instead). Settings
  * come, strongest first, from these flags, JVM {@code -D} properties, the {@code -c} file (HOCON),
  * environment variables ({@code SWARMMQ_PORT}, {@code SWARMMQ_DB_URL}, {@code SWARMMQ_SEED_NODES},
  * ...; see application.conf) and the defaults in reference.conf.
@@ -34,15 +37,40 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--data", description = "data folder for the embedded database (default ./data)")
     File data;
 
+    @Option(names = "--scram-user", paramLabel = "NAME",
+            description = "print a users-file line for NAME (swarmmq.auth.users-file) with the password read from"
+                    + " the terminal or stdin, and exit")
+    String scramUser;
+
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0) System.exit(code);
     }
 
     @Override
-    public Integer call() {
+    public Integer call() throws java.io.IOException {
+        if (scramUser != null) return printScramUser();
         Node.start(config());
         return 0; // the node runs until SIGTERM; coordinated shutdown ends the JVM
+    }
+
+    /** Like mosquitto_passwd: the password never appears on the command line. */
+    private int printScramUser() throws java.io.IOException {
+        String password;
+        java.io.Console console = System.console();
+        if (console != null) {
+            char[] p = console.readPassword("Password for %s: ", scramUser);
+            password = p == null ? null : new String(p);
+        } else {
+            password = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        }
+        if (password == null || password.isEmpty()) {
+            System.err.println("no password given");
+            return 2;
+        }
+        System.out.println(ScramUsers.line(scramUser, ScramCredentials.fromPassword(password)));
+        return 0;
     }
 
     Config config() {

@@ -308,7 +308,7 @@ public final class BrokerProcess implements AutoCloseable {
         Files.writeString(logFile, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    private static Path jar() {
+    static Path jar() {
         String jar = System.getProperty("swarmmq.jar");
         if (jar == null) throw new IllegalStateException("system property swarmmq.jar is not set (run with mvn verify)");
         Path p = Path.of(jar).normalize();
@@ -316,7 +316,7 @@ public final class BrokerProcess implements AutoCloseable {
         return p;
     }
 
-    private static String javaBinary() {
+    static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 

@@ -58,6 +58,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
     private static final String CONNECT_TIMEOUT = "connect-timeout";
     private static final String KEEP_ALIVE = "keep-alive";
     private static final String ROUTE_RETRY = "route-retry";
+    private static final String AUTH_TIMEOUT = "auth-timeout";
     private static final String DRAIN = "drain";
 
     private final Inlet<Object> in = Inlet.create("ConnectionStage.in");
@@ -86,7 +87,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
     private final class Logic extends TimerGraphStageLogic {
         private final Channel channel = new Channel(new Channel.Settings(settings.maxPacketSize(),
                 settings.connectTimeout().toSeconds(), settings.topicAliasMaximum(), settings.receiveMaximum(),
-                settings.maxKeepAliveSeconds()), System.nanoTime());
+                settings.maxKeepAliveSeconds()), settings.authentication(), System.nanoTime());
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
         private final RouteTracker<Message, Long> routes = new RouteTracker<>();
         private final ArrayDeque<Packet> outbound = new ArrayDeque<>();
@@ -156,11 +157,14 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             Packet p = (Packet) element;
             if (settings.verbose()) LOG.info(PacketLog.received(p, who()));
             apply(channel.handle(p, System.nanoTime()));
-            pullIfReady(); // until CONNACK, hold back
+            pullIfReady();
         }
 
+        /** Until CONNACK, hold back; but an AUTH exchange before it needs the client's next AUTH. */
         private void pullIfReady() {
-            if (!closed && channel.connected() && !hasBeenPulled(in) && !isClosed(in)) pull(in);
+            if (!closed && (channel.connected() || channel.authenticating()) && !hasBeenPulled(in) && !isClosed(in)) {
+                pull(in);
+            }
         }
 
         private void endOfStream(String why) {
@@ -206,6 +210,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 apply(channel.connectTimedOut());
             } else if (ROUTE_RETRY.equals(key)) {
                 retryRoutes();
+            } else if (AUTH_TIMEOUT.equals(key)) {
+                apply(channel.authTimeoutCheck(System.nanoTime()));
             }
         }
 
@@ -229,12 +235,15 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                     route(r);
                 } else if (e instanceof ChannelEffect.Attach a) {
                     cancelTimer(CONNECT_TIMEOUT);
+                    if (channel.user() != null) LOG.info("Client {} authenticated as {}", a.clientId(), channel.user());
                     var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                     session = entity;
                     entity.tell(new SessionProtocol.Attach(self, a.version(), a.cleanStart(),
                             a.sessionExpirySeconds(), a.receiveMaximum()));
                 } else if (e instanceof ChannelEffect.ToSession t) {
                     session.tell(toSession(t.packet()));
+                } else if (e instanceof ChannelEffect.StartAuthTimer t) {
+                    scheduleOnce(AUTH_TIMEOUT, Duration.ofNanos(t.afterNanos()));
                 } else if (e instanceof ChannelEffect.StartKeepAlive k) {
                     Duration every = Duration.ofNanos(k.everyNanos());
                     scheduleWithFixedDelay(KEEP_ALIVE, every, every);
@@ -327,6 +336,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             cancelTimer(CONNECT_TIMEOUT);
             cancelTimer(KEEP_ALIVE);
             cancelTimer(ROUTE_RETRY);
+            cancelTimer(AUTH_TIMEOUT);
             if (outbound.isEmpty()) completeStage();
             else scheduleOnce(DRAIN, DRAIN_TIMEOUT);
         }

@@ -43,6 +43,10 @@ final class PacketLog {
             return head + " " + u.topicFilters();
         } else if (p instanceof Disconnect d && d.reasonCode() != ReasonCode.SUCCESS) {
             return head + " (" + d.reasonCode() + ")";
+        } else if (p instanceof org.swarmmq.protocol.packets.Auth a) {
+            // the method, never the data (a SCRAM proof or nonce has no place in a log)
+            return head + " (rc" + a.reasonCode().value() + ", "
+                    + a.properties().string(org.swarmmq.protocol.packets.PropertyId.AUTHENTICATION_METHOD) + ")";
         }
         return head;
     }

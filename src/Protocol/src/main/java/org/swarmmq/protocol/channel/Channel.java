@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.UUID;
 import org.swarmmq.protocol.ProtocolException;
 import org.swarmmq.protocol.channel.ChannelEffect.*;
+import org.swarmmq.protocol.channel.auth.AuthExchange;
+import org.swarmmq.protocol.channel.auth.Authentication;
 import org.swarmmq.protocol.codec.FrameReader;
 import org.swarmmq.protocol.packets.*;
 
@@ -60,6 +62,10 @@ public final class Channel {
     private final Map<Integer, String> topicAliases = new HashMap<>();
     /** Inbound QoS 1 PUBLISHes not yet acknowledged (QoS 2 ones are in inboundQos2 until PUBREL). */
     private int unackedQos1;
+    /** Authentication at CONNECT and MQTT 5 re-authentication (4.12); the Attach waits for it. */
+    private final AuthExchange auth;
+    private Attach attachAfterAuth;
+    private Will willAfterAuth;
 
     private static final class PendingAck {
         final Packet ack;
@@ -72,7 +78,12 @@ public final class Channel {
     }
 
     public Channel(Settings settings, long nowNanos) {
+        this(settings, Authentication.NONE, nowNanos);
+    }
+
+    public Channel(Settings settings, Authentication authentication, long nowNanos) {
         this.settings = settings;
+        this.auth = new AuthExchange(authentication);
         this.lastReceivedNanos = nowNanos;
     }
 
@@ -92,13 +103,25 @@ public final class Channel {
         return closing;
     }
 
+    /** Before CONNACK, waiting for the client's next AUTH: its packets must be read. */
+    public boolean authenticating() {
+        return !closing && auth.beforeConnAck();
+    }
+
+    /** Who the client authenticated as, or null. */
+    public String user() {
+        return auth.user();
+    }
+
     /** A packet from the client, decoded. */
     public List<ChannelEffect> handle(Packet p, long nowNanos) {
         List<ChannelEffect> out = new ArrayList<>();
         if (closing) return out;
         lastReceivedNanos = nowNanos;
-        if (!connected && !attaching) onFirstPacket(p, out);
-        else if (connected) onPacket(p, out);
+        if (version == null) onFirstPacket(p, out, nowNanos);
+        else if (connected) onPacket(p, out, nowNanos);
+        else if (p instanceof Disconnect && auth.beforeConnAck()) close(null, false, "client left during authentication", out);
+        else if (auth.beforeConnAck()) onAuthStep(auth.beforeConnAck(p, nowNanos), false, out);
         // else: held back by the connection until CONNACK; cannot happen
         return out;
     }
@@ -119,7 +142,7 @@ public final class Channel {
         return out;
     }
 
-    private void onFirstPacket(Packet p, List<ChannelEffect> out) {
+    private void onFirstPacket(Packet p, List<ChannelEffect> out, long nowNanos) {
         if (!(p instanceof Connect c)) {
             close(null, false, "first packet was " + p.type() + ", not CONNECT [MQTT-3.1.0-1]", out);
             return;
@@ -149,8 +172,7 @@ public final class Channel {
             props = props.with(PropertyId.MAXIMUM_PACKET_SIZE, announced);
         }
         clientId = id;
-        will = c.will();
-        attaching = true;
+        willAfterAuth = c.will(); // a client that never authenticated has no will
         if (version.isV5() && c.properties().intValue(PropertyId.REQUEST_RESPONSE_INFORMATION, 0) == 1) {
             // 3.2.2.3.15: a topic prefix this client may use for response topics (request/response)
             props = props.with(PropertyId.RESPONSE_INFORMATION, "response/" + id + "/");
@@ -176,7 +198,33 @@ public final class Channel {
                 ? c.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0) // 3.1.2.11.2: absent is 0
                 : c.cleanStart() ? 0 : NEVER_EXPIRES;
         int receiveMaximum = c.properties().intValue(PropertyId.RECEIVE_MAXIMUM, 65_535);
-        out.add(new Attach(clientId, version, c.cleanStart(), sessionExpirySeconds, receiveMaximum));
+        attachAfterAuth = new Attach(clientId, version, c.cleanStart(), sessionExpirySeconds, receiveMaximum);
+        onAuthStep(auth.connect(c, nowNanos), false, out);
+    }
+
+    /** Carries out what the authentication decided; {@code begins}: a re-authentication starts. */
+    private void onAuthStep(AuthExchange.Step step, boolean begins, List<ChannelEffect> out) {
+        if (step instanceof AuthExchange.Reply r) {
+            out.add(new Send(r.auth())); // [MQTT-4.12.0-2] AUTH 0x18 (the CONNACK waits), or 0x00 ending a re-authentication
+            if (begins && auth.inProgress()) out.add(new StartAuthTimer(settings.connectTimeoutSeconds() * 1_000_000_000L));
+        } else if (step instanceof AuthExchange.Accept a) {
+            for (Property p : a.connackProperties().asList()) connackProperties = connackProperties.with(p.id(), p.value());
+            attaching = true;
+            will = willAfterAuth;
+            out.add(attachAfterAuth); // the session is touched only once the client is who it says
+            attachAfterAuth = null;
+        } else if (step instanceof AuthExchange.Refuse r) {
+            // [MQTT-4.12.0-4] before CONNACK: CONNACK with the reason; [MQTT-4.12.1-2] after: DISCONNECT; close
+            if (!connected) out.add(new Send(ConnAck.refused(r.reasonCode())));
+            close(connected ? r.reasonCode() : null, connected, r.why(), out);
+        }
+    }
+
+    /** A re-authentication must finish within the connect timeout (the timer of {@link StartAuthTimer}). */
+    public List<ChannelEffect> authTimeoutCheck(long nowNanos) {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (!closing && connected) onAuthStep(auth.overdue(nowNanos, settings.connectTimeoutSeconds()), false, out);
+        return out;
     }
 
     /** The session answered the Attach: CONNACK, and from now on packets flow. */
@@ -190,8 +238,9 @@ public final class Channel {
         return out;
     }
 
-    private void onPacket(Packet p, List<ChannelEffect> out) {
+    private void onPacket(Packet p, List<ChannelEffect> out, long nowNanos) {
         switch (p.type()) {
+            case AUTH -> onAuthStep(auth.auth((Auth) p, nowNanos), ((Auth) p).reasonCode() == ReasonCode.RE_AUTHENTICATE, out);
             case PUBLISH -> onPublish((Publish) p, out);
             case PUBREL -> {
                 int id = ((PubRel) p).packetId();
@@ -312,11 +361,13 @@ public final class Channel {
         return out;
     }
 
-    /** The connect timeout passed: close if no CONNECT came. */
+    /** The connect timeout passed: close if no CONNECT came, or its authentication has not finished. */
     public List<ChannelEffect> connectTimedOut() {
         List<ChannelEffect> out = new ArrayList<>();
         if (version == null && !closing) {
             close(null, false, "no CONNECT within " + settings.connectTimeoutSeconds() + " s", out);
+        } else if (authenticating()) {
+            onAuthStep(auth.timedOut(settings.connectTimeoutSeconds()), false, out);
         }
         return out;
     }

@@ -55,6 +55,10 @@ public sealed interface ChannelEffect {
     record Detach(List<Integer> inboundQos2, long sessionExpirySeconds) implements ChannelEffect {
     }
 
+    /** An MQTT 5 re-authentication began: call {@link Channel#authTimeoutCheck(long)} after {@code afterNanos}. */
+    record StartAuthTimer(long afterNanos) implements ChannelEffect {
+    }
+
     /** Close the socket once what was sent is written; {@code why} is for the log, with the rule. */
     record Close(String why) implements ChannelEffect {
     }
