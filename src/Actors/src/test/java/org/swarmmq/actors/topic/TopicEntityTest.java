@@ -86,7 +86,7 @@ class TopicEntityTest {
     private static List<Message> subscribe(TestNode n, String clientId, String filter, TopicProtocol.Options o,
                                            boolean durable) {
         TestProbe<TopicProtocol.Subscribed> reply = n.kit.createTestProbe(TopicProtocol.Subscribed.class);
-        n.topic(TopicRoots.entityIdOf(filter)).tell(new TopicProtocol.Subscribe(clientId, filter, o, durable,
+        n.topic(TopicRoots.entityIdOfFilter(filter)).tell(new TopicProtocol.Subscribe(clientId, filter, o, durable,
                 null, reply.getRef())); // no direct session ref: deliveries take the EntityRef path
         TopicProtocol.Subscribed s = reply.expectMessageClass(TopicProtocol.Subscribed.class, TestNode.TIMEOUT);
         assertEquals(filter, s.filter());

@@ -38,6 +38,20 @@ public final class TopicFilters {
         if (problem != null) throw new ProtocolException(ReasonCode.TOPIC_FILTER_INVALID, problem);
     }
 
+    /**
+     * Whether a SUBSCRIBE may use {@code filter}: an ordinary Topic Filter, or a well formed
+     * Shared Subscription (4.8.2, [MQTT-4.8.2-1], [MQTT-4.8.2-2]) whatever the protocol level
+     * (mosquitto takes {@code $share/...} from 3.1.1 clients too).
+     */
+    public static boolean isValidSubscription(String filter) {
+        try {
+            if (parseShared(filter) == null) validate(filter);
+            return true;
+        } catch (ProtocolException e) {
+            return false;
+        }
+    }
+
     public static boolean isValidTopicName(String topic) {
         return topicNameProblem(topic) == null;
     }
