@@ -1,0 +1,178 @@
+package org.swarmmq.actors.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.swarmmq.actors.Message;
+import org.swarmmq.actors.TestNode;
+import org.swarmmq.actors.connection.ConnectionProtocol;
+import org.swarmmq.actors.connection.ConnectionProtocol.Attached;
+import org.swarmmq.actors.connection.ConnectionProtocol.Send;
+import org.swarmmq.actors.topic.TopicProtocol;
+import org.swarmmq.actors.topic.TopicRoots;
+import org.swarmmq.protocol.Bytes;
+import org.swarmmq.protocol.channel.Channel;
+import org.swarmmq.protocol.packets.Packet;
+import org.swarmmq.protocol.packets.Properties;
+import org.swarmmq.protocol.packets.ProtocolVersion;
+import org.swarmmq.protocol.packets.PubAck;
+import org.swarmmq.protocol.packets.Publish;
+import org.swarmmq.protocol.packets.ReasonCode;
+import org.swarmmq.protocol.packets.SubAck;
+import org.swarmmq.protocol.packets.Subscribe;
+import org.swarmmq.protocol.packets.Subscription;
+
+/**
+ * MQTT 5 Shared Subscriptions (4.8.2) through the real session and topic entities (sharded, H2):
+ * one member per message, and what a member's ending session had not finished going to another.
+ * TestProbes stand in for the connections.
+ */
+class SharedSubscriptionEntityTest {
+    private static final Duration QUIET = Duration.ofMillis(400);
+
+    @TempDir
+    static Path dir;
+    private static TestNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = TestNode.start(dir.resolve("shared")).withTopics().withSessions(new SessionEntity.Limits(20, 1000));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (node != null) node.close();
+    }
+
+    private static TestProbe<ConnectionProtocol.Command> attach(String clientId, boolean cleanStart, long expiry) {
+        TestProbe<ConnectionProtocol.Command> conn = node.kit.createTestProbe(ConnectionProtocol.Command.class);
+        node.session(clientId).tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V5, cleanStart, expiry,
+                65_535));
+        conn.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        return conn;
+    }
+
+    private static void subscribe(String clientId, TestProbe<ConnectionProtocol.Command> conn, String filter, int qos) {
+        node.session(clientId).tell(new SessionProtocol.SubscribeRequest(conn.getRef(),
+                new Subscribe(1, List.of(new Subscription(filter, qos)), Properties.EMPTY)));
+        List<Packet> sent = conn.expectMessageClass(Send.class, TestNode.TIMEOUT).packets();
+        assertEquals(List.of(new SubAck(1, List.of(ReasonCode.grantedQos(qos)), Properties.EMPTY)), sent,
+                "SUBACK alone: no retained message for a Shared Subscription (3.8.4)");
+    }
+
+    private static void route(Message m, long correlationId) {
+        TestProbe<TopicProtocol.RouteReply> replies = node.kit.createTestProbe(TopicProtocol.RouteReply.class);
+        node.topic(TopicRoots.entityIdOf(m.topic())).tell(new TopicProtocol.Route(m, Map.of(), replies.getRef(),
+                correlationId));
+        TestNode.awaitRouted(replies, correlationId);
+    }
+
+    private static Message message(String topic, String payload, int qos, boolean retain) {
+        return new Message(topic, Bytes.utf8(payload), qos, retain, Properties.EMPTY, "publisher", System.currentTimeMillis());
+    }
+
+    /** Publishes sent to {@code conn} until it is quiet. */
+    private static List<Publish> received(TestProbe<ConnectionProtocol.Command> conn) {
+        List<Publish> out = new ArrayList<>();
+        for (ConnectionProtocol.Command c : conn.receiveSeveralMessages(0, QUIET)) {
+            for (Packet p : ((Send) c).packets()) out.add(assertInstanceOf(Publish.class, p));
+        }
+        while (true) {
+            try {
+                Send s = conn.expectMessageClass(Send.class, QUIET);
+                for (Packet p : s.packets()) out.add(assertInstanceOf(Publish.class, p));
+            } catch (AssertionError quiet) {
+                return out;
+            }
+        }
+    }
+
+    private static Set<String> payloads(List<Publish> ps) {
+        Set<String> out = new TreeSet<>();
+        for (Publish p : ps) out.add(p.payload().utf8String());
+        return out;
+    }
+
+    @Test
+    @DisplayName("4.8.2 each message to one member, in turn; a clean session ending gives its unacknowledged QoS 1 messages to the other")
+    void cleanSessionEndGivesBack() {
+        route(message("sh1/t", "retained", 1, true), 1);
+        var a = attach("sh1-a", true, 0);
+        var b = attach("sh1-b", true, 0);
+        subscribe("sh1-a", a, "$share/g/sh1/t", 1);
+        subscribe("sh1-b", b, "$share/g/sh1/+", 1); // another group: gets every message
+        var b2 = attach("sh1-b2", true, 0);
+        subscribe("sh1-b2", b2, "$share/g/sh1/t", 1);
+        for (int i = 1; i <= 4; i++) route(message("sh1/t", "m" + i, 1, false), 10 + i);
+        List<Publish> toA = received(a);
+        List<Publish> toB2 = received(b2);
+        assertEquals(2, toA.size(), "round robin over the two members: " + payloads(toA));
+        assertEquals(2, toB2.size());
+        Set<String> all = new TreeSet<>(payloads(toA));
+        all.addAll(payloads(toB2));
+        assertEquals(Set.of("m1", "m2", "m3", "m4"), all, "each message to exactly one member");
+        assertEquals(Set.of("m1", "m2", "m3", "m4"), payloads(received(b)), "the other group has its own copies");
+        node.session("sh1-b2").tell(new SessionProtocol.Acknowledge(b2.getRef(), new PubAck(toB2.get(0).packetId())));
+        node.session("sh1-b2").tell(new SessionProtocol.Acknowledge(b2.getRef(), new PubAck(toB2.get(1).packetId())));
+
+        // a never acknowledges; its clean session ends with the connection.
+        node.session("sh1-a").tell(new SessionProtocol.Detach(a.getRef(), List.of(), 0));
+        List<Publish> given = received(b2);
+        assertEquals(payloads(toA), payloads(given), "a's unacknowledged messages went to b2");
+        for (Publish p : given) {
+            assertEquals(1, p.qos());
+            assertFalse(p.dup(), "a new delivery to another client");
+        }
+        assertTrue(received(b).isEmpty(), "nothing given back to a group a was not in");
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.8.2-5] a QoS 2 message in flight to a member whose session ends goes to nobody else; one only queued does")
+    void qos2InFlightNotGivenBack() {
+        var a = attach("sh2-a", true, 0);
+        subscribe("sh2-a", a, "$share/g/sh2/t", 2);
+        var b = attach("sh2-b", true, 0);
+        subscribe("sh2-b", b, "$share/g/sh2/t", 2);
+        for (int i = 1; i <= 2; i++) route(message("sh2/t", "q" + i, 2, false), 20 + i);
+        List<Publish> toA = received(a);
+        List<Publish> toB = received(b);
+        assertEquals(1, toA.size());
+        assertEquals(1, toB.size());
+        node.session("sh2-a").tell(new SessionProtocol.Detach(a.getRef(), List.of(), 0));
+        assertTrue(received(b).isEmpty(), "a's QoS 2 message awaiting PUBREC is not sent to b");
+    }
+
+    @Test
+    @DisplayName("4.8.2 a persistent member away with queued messages: a clean start ends its session and b gets them")
+    void cleanStartGivesBackQueued() {
+        var a = attach("sh3-a", true, Channel.NEVER_EXPIRES);
+        subscribe("sh3-a", a, "$share/g/sh3/t", 1);
+        var b = attach("sh3-b", true, 0);
+        subscribe("sh3-b", b, "$share/g/sh3/t", 1);
+        node.session("sh3-a").tell(new SessionProtocol.Detach(a.getRef(), List.of(), Channel.NEVER_EXPIRES));
+        for (int i = 1; i <= 4; i++) route(message("sh3/t", "w" + i, 1, false), 30 + i);
+        Set<String> toB = payloads(received(b));
+        assertEquals(2, toB.size(), "plain round robin: the away member was chosen too " + toB);
+        var again = attach("sh3-a", true, 0); // clean start: the old session ends
+        Set<String> given = payloads(received(b));
+        Set<String> all = new TreeSet<>(toB);
+        all.addAll(given);
+        assertEquals(Set.of("w1", "w2", "w3", "w4"), all, "what waited for a went to b");
+        assertTrue(received(again).isEmpty(), "and not to the new session");
+    }
+}
