@@ -175,4 +175,48 @@ class SharedSubscriptionEntityTest {
         assertEquals(Set.of("w1", "w2", "w3", "w4"), all, "what waited for a went to b");
         assertTrue(received(again).isEmpty(), "and not to the new session");
     }
+
+    @Test
+    @DisplayName("a persistent member's record keeps which messages its group chose it for: after a node restart, its clean start still gives them back")
+    void originSurvivesRestart() throws Exception {
+        Path data = dir.resolve("restart");
+        SessionEntity.Limits limits = new SessionEntity.Limits(1, 1000); // one in flight, the rest queued
+        Set<String> toA;
+        try (TestNode n1 = TestNode.start(data).withTopics().withSessions(limits)) {
+            TestProbe<ConnectionProtocol.Command> a = n1.kit.createTestProbe(ConnectionProtocol.Command.class);
+            n1.session("shr-a").tell(new SessionProtocol.Attach(a.getRef(), ProtocolVersion.V5, true,
+                    Channel.NEVER_EXPIRES, 65_535));
+            a.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+            n1.session("shr-a").tell(new SessionProtocol.SubscribeRequest(a.getRef(),
+                    new Subscribe(1, List.of(new Subscription("$share/g/shr/t", 1)), Properties.EMPTY)));
+            a.expectMessageClass(Send.class, TestNode.TIMEOUT);
+            for (int i = 1; i <= 3; i++) {
+                TestProbe<TopicProtocol.RouteReply> replies = n1.kit.createTestProbe(TopicProtocol.RouteReply.class);
+                n1.topic("r:shr").tell(new TopicProtocol.Route(message("shr/t", "p" + i, 1, false), Map.of(),
+                        replies.getRef(), 40 + i));
+                TestNode.awaitRouted(replies, 40 + i); // confirmed: the record holds it
+            }
+            toA = payloads(List.of(assertInstanceOf(Publish.class,
+                    a.expectMessageClass(Send.class, TestNode.TIMEOUT).packets().get(0))));
+            assertEquals(Set.of("p1"), toA, "the only member: p1 in flight, p2 and p3 queued");
+        }
+        try (TestNode n2 = TestNode.start(data).withTopics().withSessions(limits)) {
+            TestProbe<ConnectionProtocol.Command> b = n2.kit.createTestProbe(ConnectionProtocol.Command.class);
+            n2.session("shr-b").tell(new SessionProtocol.Attach(b.getRef(), ProtocolVersion.V5, true, 0, 65_535));
+            b.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+            n2.session("shr-b").tell(new SessionProtocol.SubscribeRequest(b.getRef(),
+                    new Subscribe(1, List.of(new Subscription("$share/g/shr/t", 1)), Properties.EMPTY)));
+            b.expectMessageClass(Send.class, TestNode.TIMEOUT);
+            TestProbe<ConnectionProtocol.Command> a = n2.kit.createTestProbe(ConnectionProtocol.Command.class);
+            n2.session("shr-a").tell(new SessionProtocol.Attach(a.getRef(), ProtocolVersion.V5, true, 0, 65_535));
+            assertFalse(a.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent());
+            Set<String> given = new TreeSet<>();
+            while (given.size() < 3) {
+                Publish p = assertInstanceOf(Publish.class, b.expectMessageClass(Send.class, TestNode.TIMEOUT).packets().get(0));
+                given.add(p.payload().utf8String());
+                n2.session("shr-b").tell(new SessionProtocol.Acknowledge(b.getRef(), new PubAck(p.packetId())));
+            }
+            assertEquals(Set.of("p1", "p2", "p3"), given, "in flight and queued, from the stored record");
+        }
+    }
 }
