@@ -66,8 +66,8 @@ public final class TopicFilters {
      * The Shared Subscription in {@code filter}, or null when it does not start with
      * {@code $share/} (then it is an ordinary filter, and this method does not check it: call
      * {@link #validate}). A shared one is checked whole, ShareName and inner filter, and throws
-     * TOPIC_FILTER_INVALID when broken. Only MQTT 5 has Shared Subscriptions; for 3.1/3.1.1 a
-     * {@code $share/...} filter is an ordinary filter and the caller should not call this.
+     * TOPIC_FILTER_INVALID when broken. Only MQTT 5 defines Shared Subscriptions; the broker
+     * takes them from 3.1/3.1.1 clients too, as mosquitto does.
      */
     public static SharedFilter parseShared(String filter) {
         if (!filter.startsWith(SHARED_PREFIX)) return null;
