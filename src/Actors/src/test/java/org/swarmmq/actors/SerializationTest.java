@@ -225,6 +225,7 @@ class SerializationTest {
         assertEquals("q", Serializers.manifestFor(serialization.findSerializerFor(r), r));
         assertRoundTrip(new TopicProtocol.Redeliver(new Message("a/b", Bytes.utf8("x"), 1, false, publishable(), null,
                 5L), "$share/g/a/+", "leaver"));
+        assertRoundTrip(new TopicProtocol.SharedPresence("c1", "$share/g/a/+", false));
     }
 
     @Test

@@ -302,6 +302,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
         connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2, getContext().getSelf()));
+        SharedMember.presence(clientId, subscriptions.keySet(), true, r -> topicOf(r.sharedFilter()).tell(r));
         send(outbox.resume());
         persist();
         return this;
@@ -314,6 +315,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         expirySeconds = d.sessionExpirySeconds(); // an MQTT 5 DISCONNECT may have changed it
         persistent = expirySeconds > 0;
         if (persistent) {
+            SharedMember.presence(clientId, subscriptions.keySet(), false, r -> topicOf(r.sharedFilter()).tell(r));
             if (expirySeconds != Channel.NEVER_EXPIRES) {
                 expiresAtMillis = System.currentTimeMillis() + expirySeconds * 1000;
                 timers.startSingleTimer(new Expired(), Duration.ofSeconds(expirySeconds));
@@ -341,7 +343,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 // For the session that ended: a message racing its unsubscribe, its own bookkeeping.
                 .onMessage(Deliver.class, m -> {
                     confirm(m);
-                    SharedGiveBack.send(clientId, m, this::redeliver);
+                    SharedMember.send(clientId, m, this::redeliver);
                     return Behaviors.same();
                 })
                 .onMessage(Written.class, m -> Behaviors.same())
@@ -358,7 +360,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             topicOf(filter).tell(new TopicProtocol.Unsubscribe(clientId, filter));
         }
         subscriptions.clear();
-        SharedGiveBack.send(clientId, outbox.sharedToGiveBack(), this::redeliver); // 4.8.2
+        SharedMember.send(clientId, outbox.sharedToGiveBack(), this::redeliver); // 4.8.2
         outbox.clear();
         exists = false;
     }
@@ -456,7 +458,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private Behavior<Command> onDeliver(Deliver d) {
         if (connection == null && !persistent) { // a message racing our unsubscribe
             confirm(d);
-            SharedGiveBack.send(clientId, d, this::redeliver);
+            SharedMember.send(clientId, d, this::redeliver);
             return this;
         }
         TopicProtocol.Delivery delivery = d.delivery();

@@ -2,8 +2,10 @@ package org.swarmmq.actors.topic;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.swarmmq.actors.topic.TopicProtocol.Options;
 import org.swarmmq.protocol.topics.SubscriptionTrie;
 import org.swarmmq.protocol.topics.TopicFilters;
@@ -14,25 +16,38 @@ import org.swarmmq.protocol.topics.TopicFilters;
  * and whose turn is next. A group lives in the entity of its inner filter's root, as that filter
  * would, so one place in the cluster picks the member of each message.
  *
- * <p>The choice is plain round robin over the members: the entity does not know which members'
- * clients are connected (a persistent member's session lives on while its client is away, and
- * queues what it is given). Each matching message goes to exactly one member of each group.
+ * <p>The choice is round robin over the members, skipping those whose sessions said their client
+ * is away (a persistent member's session lives on while its client is away, and would only queue
+ * what it is given); when all are away, plain round robin, so the message waits in a queue.
+ * Presence is memory only: after the entity restarts, every member counts as present until its
+ * session says otherwise. Each matching message goes to exactly one member of each group.
  */
 final class SharedGroups {
     /** One group: its members in join order, each with its own options [MQTT-4.8.2-3]. */
     private static final class Group {
         final List<String> members = new ArrayList<>();
         final Map<String, Options> options = new HashMap<>();
+        /** Members whose clients are away (their sessions said so). */
+        final Set<String> away = new HashSet<>();
         /** Index in {@link #members} of whose turn is next. */
         int next;
 
-        /** The member whose turn it is, other than {@code excluded} (may be null); null if none. */
+        /**
+         * The next member in turn other than {@code excluded} (may be null), preferring one whose
+         * client is present; null if there is none.
+         */
         String take(String excluded) {
-            for (int tried = 0; tried < members.size(); tried++) {
-                int i = next % members.size();
-                next = (i + 1) % members.size();
+            String m = take(excluded, true);
+            return m != null ? m : take(excluded, false);
+        }
+
+        private String take(String excluded, boolean presentOnly) {
+            for (int k = 0; k < members.size(); k++) {
+                int i = (next + k) % members.size();
                 String m = members.get(i);
-                if (!m.equals(excluded)) return m;
+                if (m.equals(excluded) || (presentOnly && away.contains(m))) continue;
+                next = (i + 1) % members.size();
+                return m;
             }
             return null;
         }
@@ -41,6 +56,7 @@ final class SharedGroups {
             int i = members.indexOf(clientId);
             members.remove(i);
             options.remove(clientId);
+            away.remove(clientId);
             if (i < next) next--; // the member after the removed one keeps its turn
             if (next >= members.size()) next = 0;
         }
@@ -65,6 +81,7 @@ final class SharedGroups {
         }
         boolean added = g.options.put(clientId, o) == null;
         if (added) g.members.add(clientId);
+        g.away.remove(clientId); // it subscribes: its client is here
         return added;
     }
 
@@ -78,6 +95,14 @@ final class SharedGroups {
             trie.remove(TopicFilters.parseShared(sharedFilter).filter(), sharedFilter);
         }
         return true;
+    }
+
+    /** A member's session says whether its client is connected; unknown groups or members are ignored. */
+    void presence(String sharedFilter, String clientId, boolean present) {
+        Group g = groups.get(sharedFilter);
+        if (g == null || !g.options.containsKey(clientId)) return;
+        if (present) g.away.remove(clientId);
+        else g.away.add(clientId);
     }
 
     boolean isEmpty() {

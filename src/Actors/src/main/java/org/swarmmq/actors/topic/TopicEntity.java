@@ -95,6 +95,10 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                 .onCommand(Subscribe.class, this::onSubscribe)
                 .onCommand(Unsubscribe.class, this::onUnsubscribe)
                 .onCommand(Redeliver.class, this::onRedeliver)
+                .onCommand(SharedPresence.class, (s, c) -> {
+                    s.sharedPresence(c.sharedFilter(), c.clientId(), c.present());
+                    return Effect().none();
+                })
                 .onCommand(QueryRetained.class, (s, c) -> {
                     c.replyTo().tell(new RetainedFound(s.retainedMatching(c.filter())));
                     return Effect().none();

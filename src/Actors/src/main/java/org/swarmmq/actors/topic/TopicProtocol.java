@@ -122,6 +122,13 @@ public final class TopicProtocol {
     public record Redeliver(Message message, String sharedFilter, String leaver) implements Command {
     }
 
+    /**
+     * A member's session tells the entity of its Shared Subscription whether its client is
+     * connected, so the group's turn skips members whose clients are away while others are there.
+     */
+    public record SharedPresence(String clientId, String sharedFilter, boolean present) implements Command {
+    }
+
     /** The retained messages of this root matching {@code filter}; used by the wildcard entity. */
     public record QueryRetained(String filter, ActorRef<RetainedFound> replyTo) implements Command {
     }

@@ -129,6 +129,11 @@ public final class TopicState implements CborSerializable {
         return !options.isEmpty() || !shared.isEmpty();
     }
 
+    /** A member's session says whether its client is connected, so the group prefers those that are. */
+    public void sharedPresence(String sharedFilter, String clientId, boolean present) {
+        shared.presence(sharedFilter, clientId, present);
+    }
+
     /** The members of a Shared Subscription here, in the order they joined; empty if there is none. */
     public List<String> sharedMembers(String sharedFilter) {
         return shared.members(sharedFilter);

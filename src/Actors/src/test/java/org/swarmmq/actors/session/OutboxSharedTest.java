@@ -76,7 +76,7 @@ class OutboxSharedTest {
                 .with(PropertyId.SUBSCRIPTION_IDENTIFIER, 4).with(PropertyId.CONTENT_TYPE, "c")
                 .with(PropertyId.MESSAGE_EXPIRY_INTERVAL, 60L));
         SharedOrigin origin = new SharedOrigin(List.of("$share/a/t/+", "$share/b/t/#"), 2, now + 10_500);
-        List<org.swarmmq.actors.topic.TopicProtocol.Redeliver> r = SharedGiveBack.of("me",
+        List<org.swarmmq.actors.topic.TopicProtocol.Redeliver> r = SharedMember.of("me",
                 List.of(new Outbox.GivenBack(p, origin)), now);
         assertEquals(List.of("$share/a/t/+", "$share/b/t/#"), r.stream().map(x -> x.sharedFilter()).toList());
         Message m = r.get(0).message();
@@ -84,7 +84,7 @@ class OutboxSharedTest {
         assertEquals(2, m.qos(), "the published QoS, not the leaver's");
         assertEquals(Properties.EMPTY.with(PropertyId.CONTENT_TYPE, "c").with(PropertyId.MESSAGE_EXPIRY_INTERVAL, 11L),
                 m.properties());
-        assertEquals(List.of(), SharedGiveBack.of("me", List.of(new Outbox.GivenBack(p, origin)), now + 10_500),
+        assertEquals(List.of(), SharedMember.of("me", List.of(new Outbox.GivenBack(p, origin)), now + 10_500),
                 "expired: not given back [MQTT-3.3.2-5]");
     }
 }

@@ -102,6 +102,19 @@ class SharedSubscriptionEntityTest {
         }
     }
 
+    /**
+     * Detaches a persistent session and waits until its record holds the detach (the QoS 2 id 9
+     * only the Detach brings): by then it has told its groups' entities that its client is away.
+     */
+    private static void detached(String clientId, TestProbe<ConnectionProtocol.Command> conn) {
+        node.session(clientId).tell(new SessionProtocol.Detach(conn.getRef(), List.of(9), Channel.NEVER_EXPIRES));
+        node.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+            var r = node.sessionStore().getObject("session|" + clientId).toCompletableFuture().join();
+            assertEquals(List.of(9), r.value().map(SessionRecord::inboundQos2).orElse(List.of()));
+            return null;
+        });
+    }
+
     private static Set<String> payloads(List<Publish> ps) {
         Set<String> out = new TreeSet<>();
         for (Publish p : ps) out.add(p.payload().utf8String());
@@ -158,22 +171,44 @@ class SharedSubscriptionEntityTest {
     }
 
     @Test
-    @DisplayName("4.8.2 a persistent member away with queued messages: a clean start ends its session and b gets them")
+    @DisplayName("4.8.2 members whose clients are away: queued in turn; a clean start ends one session and the other member gets its queue")
     void cleanStartGivesBackQueued() {
         var a = attach("sh3-a", true, Channel.NEVER_EXPIRES);
         subscribe("sh3-a", a, "$share/g/sh3/t", 1);
-        var b = attach("sh3-b", true, 0);
+        var b = attach("sh3-b", true, Channel.NEVER_EXPIRES);
         subscribe("sh3-b", b, "$share/g/sh3/t", 1);
-        node.session("sh3-a").tell(new SessionProtocol.Detach(a.getRef(), List.of(), Channel.NEVER_EXPIRES));
+        detached("sh3-a", a);
+        detached("sh3-b", b);
         for (int i = 1; i <= 4; i++) route(message("sh3/t", "w" + i, 1, false), 30 + i);
-        Set<String> toB = payloads(received(b));
-        assertEquals(2, toB.size(), "plain round robin: the away member was chosen too " + toB);
-        var again = attach("sh3-a", true, 0); // clean start: the old session ends
-        Set<String> given = payloads(received(b));
-        Set<String> all = new TreeSet<>(toB);
-        all.addAll(given);
-        assertEquals(Set.of("w1", "w2", "w3", "w4"), all, "what waited for a went to b");
-        assertTrue(received(again).isEmpty(), "and not to the new session");
+        var again = attach("sh3-a", true, 0); // clean start: the old session ends, with w1..w4's half in its queue
+        assertTrue(received(again).isEmpty(), "nothing for the new session");
+        var bBack = node.kit.createTestProbe(ConnectionProtocol.Command.class);
+        node.session("sh3-b").tell(new SessionProtocol.Attach(bBack.getRef(), ProtocolVersion.V5, false,
+                Channel.NEVER_EXPIRES, 65_535));
+        assertTrue(bBack.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent());
+        List<Publish> queued = received(bBack);
+        assertEquals(Set.of("w1", "w2", "w3", "w4"), payloads(queued), "its own two and the two a's session gave back");
+        assertEquals(4, queued.size());
+    }
+
+    @Test
+    @DisplayName("4.8.2 the group prefers members whose clients are connected; one coming back takes its turns again")
+    void prefersConnected() {
+        var a = attach("sh4-a", true, 0);
+        subscribe("sh4-a", a, "$share/g/sh4/t", 1);
+        var b = attach("sh4-b", true, Channel.NEVER_EXPIRES);
+        subscribe("sh4-b", b, "$share/g/sh4/t", 1);
+        detached("sh4-b", b);
+        for (int i = 1; i <= 4; i++) route(message("sh4/t", "x" + i, 1, false), 50 + i);
+        assertEquals(Set.of("x1", "x2", "x3", "x4"), payloads(received(a)), "b is away: all to a");
+        var bBack = node.kit.createTestProbe(ConnectionProtocol.Command.class);
+        node.session("sh4-b").tell(new SessionProtocol.Attach(bBack.getRef(), ProtocolVersion.V5, false,
+                Channel.NEVER_EXPIRES, 65_535));
+        bBack.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        assertTrue(received(bBack).isEmpty(), "nothing was queued for b");
+        for (int i = 5; i <= 8; i++) route(message("sh4/t", "x" + i, 1, false), 50 + i);
+        assertEquals(2, received(a).size());
+        assertEquals(2, received(bBack).size(), "b is back in the rotation");
     }
 
     @Test

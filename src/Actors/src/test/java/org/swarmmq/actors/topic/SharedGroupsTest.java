@@ -174,4 +174,26 @@ class SharedGroupsTest {
         assertEquals(Map.of("d1", 5, "d2", 5), counts(route(back, 10, Set.of("d1", "d2"))));
         assertTrue(back.unsubscribe("d1", G), "reported durable, so the removal is journaled");
     }
+
+    @Test
+    @DisplayName("members whose clients are away are skipped while another is there; all away: plain round robin")
+    void prefersPresent() {
+        TopicState s = new TopicState();
+        for (String c : List.of("m1", "m2", "m3")) s.subscribe(c, G, qos(1), false);
+        s.sharedPresence(G, "m2", false);
+        assertEquals(Map.of("m1", 3, "m3", 3), counts(route(s, 6, Set.of("m1", "m2", "m3"))));
+        s.sharedPresence(G, "m1", false);
+        s.sharedPresence(G, "m3", false);
+        assertEquals(Map.of("m1", 2, "m2", 2, "m3", 2), counts(route(s, 6, Set.of("m1", "m2", "m3"))),
+                "nobody there: every member in turn, their sessions queue");
+        s.sharedPresence(G, "m2", true);
+        assertEquals(Map.of("m2", 3), counts(route(s, 3, Set.of("m1", "m2", "m3"))));
+        s.subscribe("m1", G, qos(1), false); // subscribing again: its client is here
+        assertEquals(Map.of("m1", 2, "m2", 2), counts(route(s, 4, Set.of("m1", "m2", "m3"))));
+        s.sharedPresence("$share/none/a/+", "m1", false); // unknown group: ignored
+        s.sharedPresence(G, "stranger", false);
+        Map<String, Delivery> into = new HashMap<>();
+        assertTrue(s.redeliver(G, "m2", message("a/x", 1, "p"), into));
+        assertEquals(Set.of("m1"), into.keySet(), "a redelivery prefers a present member too");
+    }
 }

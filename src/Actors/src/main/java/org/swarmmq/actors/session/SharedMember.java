@@ -1,6 +1,7 @@
 package org.swarmmq.actors.session;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Consumer;
 import org.swarmmq.actors.Message;
@@ -8,16 +9,29 @@ import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.protocol.packets.Properties;
 import org.swarmmq.protocol.packets.PropertyId;
 import org.swarmmq.protocol.packets.Publish;
+import org.swarmmq.protocol.topics.TopicFilters;
 
 /**
- * A session ends (clean session disconnect, MQTT 5 session expiry, clean start): what Shared
- * Subscriptions chose it for and it had not finished goes back to each group, for another member
+ * What a session does as a member of Shared Subscriptions, beside ordinary subscribing.
+ *
+ * <p>It says when its client comes and goes ({@link #presence}), so a group prefers members that
+ * are connected. And when it ends (clean session disconnect, MQTT 5 session expiry, clean
+ * start), what Shared Subscriptions chose it for and it had not finished goes back to each
+ * group, for another member
  * (4.8.2: "If the Client's Session terminates before the Client reconnects, the Server SHOULD
  * send the Application Message to another Client that is subscribed to the same Shared
  * Subscription"). Which messages those are is {@link Outbox#sharedToGiveBack}'s rule.
  */
-final class SharedGiveBack {
-    private SharedGiveBack() {
+final class SharedMember {
+    private SharedMember() {
+    }
+
+    /** Tells the entity of each shared filter among {@code filters} whether the client is connected. */
+    static void presence(String clientId, Collection<String> filters, boolean present,
+                         Consumer<TopicProtocol.SharedPresence> send) {
+        for (String f : filters) {
+            if (f.startsWith(TopicFilters.SHARED_PREFIX)) send.accept(new TopicProtocol.SharedPresence(clientId, f, present));
+        }
     }
 
     /**
