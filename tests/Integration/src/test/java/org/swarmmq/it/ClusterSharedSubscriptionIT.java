@@ -58,6 +58,26 @@ class ClusterSharedSubscriptionIT {
     }
 
     @Test
+    @DisplayName("4.8.2 a wildcard-first group ($share/g/+/leaf) lives in the wildcard entity: the root merges its choice, each message once, 5 each")
+    void wildcardFirstGroup() {
+        String leaf = Ids.unique("cshleaf");
+        try (StockClient onB = ClientKind.PAHO_5.connect(cluster.node(1));
+             StockClient onC = ClientKind.HIVEMQ_5.connect(cluster.node(2));
+             StockClient pub = ClientKind.HIVEMQ_5.connect(cluster.node(0))) {
+            onB.subscribe("$share/g/+/" + leaf, 1);
+            onC.subscribe("$share/g/+/" + leaf, 1);
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                sent.add("w" + i);
+                pub.publish(Ids.unique("cshroot") + "/" + leaf, "w" + i, 1); // roots on any node
+            }
+            List<List<String>> got = collect(10, List.of(onB, onC));
+            assertEachOnce(sent, got);
+            assertEquals(5, got.get(0).size(), "round robin in the wildcard entity: " + got);
+        }
+    }
+
+    @Test
     @DisplayName("4.8.2 a member on node B that never acknowledged ends its clean session: the member on node C gets its messages")
     void givenBackAcrossNodes() {
         String root = Ids.unique("cshback");
