@@ -238,10 +238,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onStop(Stop s) {
-        if (!persistent) { // memory only: it ends here, so its groups get back what it held (4.8.2)
-            SharedMember.send(clientId, outbox.sharedToGiveBack(), this::redeliver);
-            return Behaviors.stopped();
-        }
+        if (!persistent) return Behaviors.stopped();
         stopping = true;
         if (!writing) persist();
         return this;
