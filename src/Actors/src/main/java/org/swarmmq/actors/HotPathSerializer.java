@@ -47,13 +47,24 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
         return 4_711_001;
     }
 
+    /**
+     * Deliveries chosen by a Shared Subscription carry its filter: written only under the
+     * manifests "d", "f" and "q", so a message without one keeps the form ("D", "F", "R") that
+     * nodes from before shared subscriptions read.
+     */
     @Override
     public String manifest(Object o) {
-        if (o instanceof SessionProtocol.Deliver) return "D";
-        if (o instanceof NodeRoutes.Fanout) return "F";
+        if (o instanceof SessionProtocol.Deliver d) return d.delivery().shared().isEmpty() ? "D" : "d";
+        if (o instanceof NodeRoutes.Fanout f) {
+            for (NodeRoutes.Target t : f.targets()) if (!t.delivery().shared().isEmpty()) return "f";
+            return "F";
+        }
+        if (o instanceof TopicProtocol.Route r) {
+            for (TopicProtocol.Delivery d : r.prior().values()) if (!d.shared().isEmpty()) return "q";
+            return "R";
+        }
         if (o instanceof ConnectionProtocol.Send) return "S";
         if (o instanceof SessionProtocol.Acknowledge) return "A";
-        if (o instanceof TopicProtocol.Route) return "R";
         if (o instanceof TopicProtocol.Routed) return "r";
         if (o instanceof TopicProtocol.Confirmed) return "C";
         throw new IllegalArgumentException("not a hot-path message: " + o.getClass());
@@ -62,10 +73,12 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
     @Override
     public byte[] toBinary(Object o) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        String manifest = manifest(o);
+        boolean shared = manifest.equals("d") || manifest.equals("f") || manifest.equals("q");
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             if (o instanceof SessionProtocol.Deliver d) {
                 writeMessage(out, d.message());
-                writeDelivery(out, d.delivery());
+                writeDelivery(out, d.delivery(), shared);
                 writeRef(out, d.confirmTo());
                 out.writeLong(d.correlationId());
             } else if (o instanceof NodeRoutes.Fanout f) {
@@ -73,7 +86,7 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
                 out.writeInt(f.targets().size());
                 for (NodeRoutes.Target t : f.targets()) {
                     writeRef(out, t.session());
-                    writeDelivery(out, t.delivery());
+                    writeDelivery(out, t.delivery(), shared);
                 }
                 writeRef(out, f.replyTo());
                 out.writeLong(f.correlationId());
@@ -87,7 +100,7 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
                 out.writeInt(r.prior().size());
                 for (Map.Entry<String, TopicProtocol.Delivery> e : r.prior().entrySet()) {
                     out.writeUTF(e.getKey());
-                    writeDelivery(out, e.getValue());
+                    writeDelivery(out, e.getValue(), shared);
                 }
                 writeRef(out, r.replyTo());
                 out.writeLong(r.correlationId());
@@ -109,12 +122,15 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
     public Object fromBinary(byte[] bytes, String manifest) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
             return switch (manifest) {
-                case "D" -> new SessionProtocol.Deliver(readMessage(in), readDelivery(in), readRef(in), in.readLong());
-                case "F" -> {
+                case "D", "d" -> new SessionProtocol.Deliver(readMessage(in), readDelivery(in, manifest.equals("d")),
+                        readRef(in), in.readLong());
+                case "F", "f" -> {
                     Message m = readMessage(in);
                     int n = in.readInt();
                     List<NodeRoutes.Target> targets = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) targets.add(new NodeRoutes.Target(readRef(in), readDelivery(in)));
+                    for (int i = 0; i < n; i++) {
+                        targets.add(new NodeRoutes.Target(readRef(in), readDelivery(in, manifest.equals("f"))));
+                    }
                     yield new NodeRoutes.Fanout(m, targets, readRef(in), in.readLong());
                 }
                 case "S" -> new ConnectionProtocol.Send(packets(bytes, 0));
@@ -123,11 +139,11 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
                     int used = bytes.length - in.available();
                     yield new SessionProtocol.Acknowledge(connection, packets(bytes, used).get(0));
                 }
-                case "R" -> {
+                case "R", "q" -> {
                     Message m = readMessage(in);
                     int n = in.readInt();
                     Map<String, TopicProtocol.Delivery> prior = new HashMap<>(n * 2);
-                    for (int i = 0; i < n; i++) prior.put(in.readUTF(), readDelivery(in));
+                    for (int i = 0; i < n; i++) prior.put(in.readUTF(), readDelivery(in, manifest.equals("q")));
                     yield new TopicProtocol.Route(m, prior, readRef(in), in.readLong());
                 }
                 case "r" -> new TopicProtocol.Routed(in.readLong(), in.readInt());
@@ -162,22 +178,45 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
         return new Message(p.topic(), p.payload(), qos, retain, p.properties(), publisher, receivedAt);
     }
 
-    private static void writeDelivery(DataOutputStream out, TopicProtocol.Delivery d) throws IOException {
+    private static void writeDelivery(DataOutputStream out, TopicProtocol.Delivery d, boolean withShared)
+            throws IOException {
         out.writeByte(d.qos());
         out.writeBoolean(d.retainAsPublished());
         out.writeBoolean(d.durable());
         out.writeInt(d.subscriptionIds().size());
         for (int id : d.subscriptionIds()) out.writeInt(id);
+        if (!withShared) return;
+        out.writeInt(d.shared().size());
+        for (String filter : d.shared()) writeLongUtf(out, filter);
     }
 
-    private static TopicProtocol.Delivery readDelivery(DataInputStream in) throws IOException {
+    private static TopicProtocol.Delivery readDelivery(DataInputStream in, boolean withShared) throws IOException {
         int qos = in.readByte();
         boolean rap = in.readBoolean();
         boolean durable = in.readBoolean();
         int n = in.readInt();
         List<Integer> ids = n == 0 ? List.of() : new ArrayList<>(n);
         for (int i = 0; i < n; i++) ids.add(in.readInt());
-        return new TopicProtocol.Delivery(qos, rap, ids, durable);
+        List<String> shared = List.of();
+        if (withShared) {
+            int s = in.readInt();
+            shared = new ArrayList<>(s);
+            for (int i = 0; i < s; i++) shared.add(readLongUtf(in));
+        }
+        return new TopicProtocol.Delivery(qos, rap, ids, durable, shared);
+    }
+
+    /** A filter may be 65535 UTF-8 bytes plus "$share/name/": longer than writeUTF takes. */
+    private static void writeLongUtf(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readLongUtf(DataInputStream in) throws IOException {
+        byte[] b = new byte[in.readInt()];
+        in.readFully(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void writeRef(DataOutputStream out, ActorRef<?> ref) throws IOException {

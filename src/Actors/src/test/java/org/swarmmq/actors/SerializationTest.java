@@ -25,6 +25,7 @@ import org.swarmmq.actors.connection.ConnectionProtocol;
 import org.swarmmq.actors.session.SessionProtocol;
 import org.swarmmq.actors.session.Outbox;
 import org.swarmmq.actors.session.SessionRecord;
+import org.swarmmq.actors.session.SharedOrigin;
 import org.swarmmq.actors.topic.NodeRoutes;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicState;
@@ -199,6 +200,60 @@ class SerializationTest {
                 List.of(new Outbox.Queued(queued, 1_700_000_000_000L), new Outbox.Queued(queued, Outbox.NEVER)),
                 List.of(10, 65_535), 1_700_000_123_456L));
         assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of(), SessionRecord.NO_EXPIRY));
+    }
+
+    @Test
+    @DisplayName("4.8.2 deliveries naming their Shared Subscriptions cross nodes (manifests d, f, q); without one, the old forms D, F, R")
+    void sharedDeliveries() {
+        ActorRef<TopicProtocol.RouteReply> routed = kit.<TopicProtocol.RouteReply>createTestProbe().getRef();
+        Message m = message("a/b", Bytes.utf8("p"), publishable());
+        TopicProtocol.Delivery plain = new TopicProtocol.Delivery(1, true, List.of(3), true);
+        TopicProtocol.Delivery shared = new TopicProtocol.Delivery(2, false, List.of(), true,
+                List.of("$share/g/a/+", "$share/" + "n".repeat(70_000) + "/a/#"));
+        SessionProtocol.Deliver d = new SessionProtocol.Deliver(m, shared, routed, 7L);
+        assertRoundTrip(d);
+        assertEquals("d", Serializers.manifestFor(serialization.findSerializerFor(d), d));
+        SessionProtocol.Deliver old = new SessionProtocol.Deliver(m, plain, routed, 7L);
+        assertEquals("D", Serializers.manifestFor(serialization.findSerializerFor(old), old));
+        var session = kit.<SessionProtocol.Command>createTestProbe().getRef();
+        NodeRoutes.Fanout f = new NodeRoutes.Fanout(m, List.of(new NodeRoutes.Target(session, plain),
+                new NodeRoutes.Target(session, shared)), routed, 9L);
+        assertRoundTrip(f);
+        assertEquals("f", Serializers.manifestFor(serialization.findSerializerFor(f), f));
+        TopicProtocol.Route r = new TopicProtocol.Route(m, Map.of("c1", plain, "c2", shared), null, 4L);
+        assertRoundTrip(r);
+        assertEquals("q", Serializers.manifestFor(serialization.findSerializerFor(r), r));
+        assertRoundTrip(new TopicProtocol.Redeliver(new Message("a/b", Bytes.utf8("x"), 1, false, publishable(), null,
+                5L), "$share/g/a/+", "leaver"));
+        assertRoundTrip(new TopicProtocol.SharedPresence("c1", "$share/g/a/+", false));
+    }
+
+    @Test
+    @DisplayName("SessionRecord: which messages Shared Subscriptions chose survives; a record from before them still reads")
+    void sessionRecordShared() throws Exception {
+        Publish inflight = new Publish(false, 1, false, "a/b", 7, Bytes.utf8("one"), Properties.EMPTY);
+        Publish queued = new Publish(false, 2, false, "a/c", 0, Bytes.utf8("two"), Properties.EMPTY);
+        SharedOrigin origin = new SharedOrigin(List.of("$share/g/a/+"), 2, Outbox.NEVER);
+        SessionRecord r = new SessionRecord(5, Map.of("$share/g/a/+", new TopicProtocol.Options(1, false, false, 0, 0)),
+                List.of(inflight), List.of(), List.of(new Outbox.Queued(queued, 1_700_000_000_000L, origin),
+                new Outbox.Queued(queued, Outbox.NEVER)), List.of(), SessionRecord.NO_EXPIRY, Map.of(7, origin));
+        assertRoundTrip(r);
+
+        // The same record as written before shared subscriptions: no inflightShared, no Queued.shared.
+        Serializer serializer = serialization.findSerializerFor(r);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider
+                .get(Adapter.toClassic(kit.system())).getOrCreate("jackson-cbor", java.util.Optional.empty());
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(serialization.serialize(r).get());
+        tree.remove("inflightShared");
+        for (var q : tree.get("queued")) ((com.fasterxml.jackson.databind.node.ObjectNode) q).remove("shared");
+        SessionRecord old = (SessionRecord) serialization.deserialize(mapper.writeValueAsBytes(tree),
+                serializer.identifier(), Serializers.manifestFor(serializer, r)).get();
+        assertEquals(r.inflight(), old.inflight());
+        assertEquals(null, old.queued().get(0).shared());
+        assertTrue(old.inflightShared() == null || old.inflightShared().isEmpty());
+        Outbox outbox = new Outbox(10, 10);
+        outbox.restore(old.inflight(), old.releasing(), old.queued(), old.inflightShared());
+        assertEquals(List.of(), outbox.sharedToGiveBack(), "an old record gives nothing back");
     }
 
     @Test

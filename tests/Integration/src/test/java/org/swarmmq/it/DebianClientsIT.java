@@ -93,6 +93,25 @@ class DebianClientsIT {
                 result);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mqttv311", "mqttv5"})
+    @DisplayName("4.8.2 two mosquitto_sub on $share/g/...: two messages, one each (3.1.1 too, as mosquitto allows)")
+    void mosquittoShared(String version) {
+        String topic = Ids.unique("mosqshare") + "/t";
+        try (ExternalProcess one = subscribe(version, "$share/g/" + topic, 1);
+             ExternalProcess two = subscribe(version, "$share/g/" + topic, 1)) {
+            for (String m : List.of("first", "second")) {
+                ExternalProcess.run(List.of(MOSQUITTO_PUB.toString(), "-h", BrokerProcess.HOST, "-p",
+                        Integer.toString(broker.port()), "-V", version, "-t", topic, "-m", m, "-q", "1"), TIMEOUT);
+            }
+            java.util.Set<String> got = new java.util.TreeSet<>(List.of(nextMessage(one), nextMessage(two)));
+            assertEquals(java.util.Set.of("MSG|" + topic + "|1|0|first", "MSG|" + topic + "|1|0|second"), got,
+                    "each mosquitto_sub (-C 1) got one, a different one");
+            assertEquals(0, one.waitFor(TIMEOUT), one.describe("mosquitto_sub failed"));
+            assertEquals(0, two.waitFor(TIMEOUT), two.describe("mosquitto_sub failed"));
+        }
+    }
+
     /** Starts mosquitto_sub for one message and returns once its SUBACK arrived. */
     private static ExternalProcess subscribe(String version, String topic, int qos) {
         // stdbuf: mosquitto_sub's debug lines (the SUBACK we wait for) are block-buffered on a pipe.

@@ -2,6 +2,7 @@ package org.swarmmq.actors.session;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class Outbox {
     /** PUBREL sent, awaiting PUBCOMP. */
     private final Map<Integer, PubRel> awaitingComp = new LinkedHashMap<>();
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    /** In flight (awaiting PUBACK or PUBREC) and chosen by a Shared Subscription: by packet id. */
+    private final Map<Integer, SharedOrigin> inflightShared = new HashMap<>();
     private final int maxQueued;
     private final LongSupplier clockMillis;
     private int maxInflight;
@@ -34,8 +37,18 @@ public final class Outbox {
     private long dropped;
     private long expired;
 
-    /** A message waiting for the window, and when it expires (epoch ms; {@link #NEVER} if not). */
-    public record Queued(Publish publish, long expiresAtMillis) {
+    /**
+     * A message waiting for the window, when it expires (epoch ms; {@link #NEVER} if not), and
+     * the Shared Subscriptions that chose it for us (null if none; null in records from before).
+     */
+    public record Queued(Publish publish, long expiresAtMillis, SharedOrigin shared) {
+        public Queued(Publish publish, long expiresAtMillis) {
+            this(publish, expiresAtMillis, null);
+        }
+    }
+
+    /** A message to give back to its Shared Subscriptions as the session ends (4.8.2). */
+    public record GivenBack(Publish publish, SharedOrigin origin) {
     }
 
     public static final long NEVER = Long.MAX_VALUE;
@@ -65,6 +78,11 @@ public final class Outbox {
 
     /** {@link #offer(Publish, boolean)} for a message that expires at {@code expiresAtMillis}. */
     public List<Packet> offer(Publish p, boolean online, long expiresAtMillis) {
+        return offer(p, online, expiresAtMillis, null);
+    }
+
+    /** {@link #offer(Publish, boolean, long)} for a message chosen by Shared Subscriptions ({@code shared}, or null). */
+    public List<Packet> offer(Publish p, boolean online, long expiresAtMillis, SharedOrigin shared) {
         long now = clockMillis.getAsLong();
         if (now >= expiresAtMillis) {
             expired++; // [MQTT-3.3.2-5]
@@ -75,12 +93,12 @@ public final class Outbox {
             dropped++;
             return List.of();
         }
-        if (online && queue.isEmpty() && inflight() < maxInflight) return List.of(send(p, expiresAtMillis, now));
+        if (online && queue.isEmpty() && inflight() < maxInflight) return List.of(send(p, expiresAtMillis, now, shared));
         if (queue.size() >= maxQueued) {
             dropped++;
             return List.of();
         }
-        queue.add(new Queued(p, expiresAtMillis));
+        queue.add(new Queued(p, expiresAtMillis, shared));
         return List.of();
     }
 
@@ -97,6 +115,7 @@ public final class Outbox {
         Publish p = awaitingAck.get(packetId);
         if (p == null || p.qos() != 1) return List.of();
         awaitingAck.remove(packetId);
+        inflightShared.remove(packetId);
         return drain();
     }
 
@@ -109,6 +128,7 @@ public final class Outbox {
             return again == null ? List.of() : List.of(again);
         }
         awaitingAck.remove(packetId);
+        inflightShared.remove(packetId); // the client has it: never another member's [MQTT-4.8.2-5]
         PubRel rel = new PubRel(packetId);
         awaitingComp.put(packetId, rel);
         return List.of(rel);
@@ -147,6 +167,33 @@ public final class Outbox {
         return new ArrayList<>(queue);
     }
 
+    /** In-flight messages chosen by Shared Subscriptions, by packet id. */
+    public Map<Integer, SharedOrigin> inflightShared() {
+        return new HashMap<>(inflightShared);
+    }
+
+    /**
+     * What the session gives back to its Shared Subscriptions when it ends (4.8.2): QoS 1
+     * messages in flight, not acknowledged, and every queued one (never sent). Not QoS 2 in
+     * flight: the client may have it, and it MUST NOT go to another member [MQTT-4.8.2-5].
+     */
+    public List<GivenBack> sharedToGiveBack() {
+        List<GivenBack> out = new ArrayList<>();
+        for (Publish p : awaitingAck.values()) {
+            SharedOrigin o = inflightShared.get(p.packetId());
+            if (o != null && p.qos() == 1) out.add(new GivenBack(p, o));
+        }
+        for (Queued q : queue) if (q.shared() != null) out.add(new GivenBack(q.publish(), q.shared()));
+        return out;
+    }
+
+    /** {@link #restore(List, List, List)}, with what {@link #inflightShared} gave (null: none). */
+    public void restore(List<Publish> inflight, List<Integer> releasing, List<Queued> queued,
+                        Map<Integer, SharedOrigin> shared) {
+        restore(inflight, releasing, queued);
+        if (shared != null) inflightShared.putAll(shared);
+    }
+
     /** Puts back what {@link #inflightMessages}, {@link #releasing} and {@link #queuedMessages} gave. */
     public void restore(List<Publish> inflight, List<Integer> releasing, List<Queued> queued) {
         clear();
@@ -160,6 +207,7 @@ public final class Outbox {
         awaitingAck.clear();
         awaitingComp.clear();
         queue.clear();
+        inflightShared.clear();
     }
 
     public int inflight() {
@@ -186,14 +234,15 @@ public final class Outbox {
         while (!queue.isEmpty() && inflight() < maxInflight) {
             Queued q = queue.poll();
             if (now >= q.expiresAtMillis()) expired++; // [MQTT-3.3.2-5]
-            else out.add(send(q.publish(), q.expiresAtMillis(), now));
+            else out.add(send(q.publish(), q.expiresAtMillis(), now, q.shared()));
         }
         return out;
     }
 
-    private Publish send(Publish p, long expiresAtMillis, long now) {
+    private Publish send(Publish p, long expiresAtMillis, long now, SharedOrigin shared) {
         Publish sent = withRemainingExpiry(p, expiresAtMillis, now).withPacketId(allocateId());
         awaitingAck.put(sent.packetId(), sent);
+        if (shared != null) inflightShared.put(sent.packetId(), shared);
         return sent;
     }
 

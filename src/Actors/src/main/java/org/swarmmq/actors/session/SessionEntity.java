@@ -25,7 +25,6 @@ import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicEntity;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicRoots;
-import org.swarmmq.protocol.ProtocolException;
 import org.swarmmq.protocol.channel.Channel;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Properties;
@@ -33,7 +32,6 @@ import org.swarmmq.protocol.packets.PropertyId;
 import org.swarmmq.protocol.packets.PubAck;
 import org.swarmmq.protocol.packets.PubComp;
 import org.swarmmq.protocol.packets.PubRec;
-import org.swarmmq.protocol.packets.Publish;
 import org.swarmmq.protocol.packets.ProtocolVersion;
 import org.swarmmq.protocol.packets.ReasonCode;
 import org.swarmmq.protocol.packets.SubAck;
@@ -169,7 +167,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         persistent = true;
         version = ProtocolVersion.ofLevel(r.protocolLevel());
         subscriptions.putAll(r.subscriptions());
-        outbox.restore(r.inflight(), r.releasing(), r.queued());
+        outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
         inboundQos2 = r.inboundQos2();
         expiresAtMillis = r.expiresAtMillis();
         if (expiresAtMillis != SessionRecord.NO_EXPIRY) {
@@ -201,7 +199,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     private SessionRecord record() {
         return new SessionRecord(version.level(), new HashMap<>(subscriptions), outbox.inflightMessages(),
-                outbox.releasing(), outbox.queuedMessages(), inboundQos2, expiresAtMillis);
+                outbox.releasing(), outbox.queuedMessages(), inboundQos2, expiresAtMillis, outbox.inflightShared());
     }
 
     /** Writes the record if persistent; while a write is in flight, the next one is coalesced. */
@@ -304,6 +302,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
         connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2, getContext().getSelf()));
+        SharedMember.presence(clientId, subscriptions.keySet(), true, r -> topicOf(r.sharedFilter()).tell(r));
         send(outbox.resume());
         persist();
         return this;
@@ -316,6 +315,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         expirySeconds = d.sessionExpirySeconds(); // an MQTT 5 DISCONNECT may have changed it
         persistent = expirySeconds > 0;
         if (persistent) {
+            SharedMember.presence(clientId, subscriptions.keySet(), false, r -> topicOf(r.sharedFilter()).tell(r));
             if (expirySeconds != Channel.NEVER_EXPIRES) {
                 expiresAtMillis = System.currentTimeMillis() + expirySeconds * 1000;
                 timers.startSingleTimer(new Expired(), Duration.ofSeconds(expirySeconds));
@@ -343,6 +343,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 // For the session that ended: a message racing its unsubscribe, its own bookkeeping.
                 .onMessage(Deliver.class, m -> {
                     confirm(m);
+                    SharedMember.send(clientId, m, this::redeliver);
                     return Behaviors.same();
                 })
                 .onMessage(Written.class, m -> Behaviors.same())
@@ -359,6 +360,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             topicOf(filter).tell(new TopicProtocol.Unsubscribe(clientId, filter));
         }
         subscriptions.clear();
+        SharedMember.send(clientId, outbox.sharedToGiveBack(), this::redeliver); // 4.8.2
         outbox.clear();
         exists = false;
     }
@@ -370,9 +372,8 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         List<Subscription> accepted = new ArrayList<>();
         int subscriptionId = packet.properties().intValue(PropertyId.SUBSCRIPTION_IDENTIFIER, 0);
         for (Subscription s : packet.subscriptions()) {
-            ReasonCode refusal = refusal(s.topicFilter());
-            if (refusal != null) {
-                codes.add(refusal);
+            if (!TopicFilters.isValidSubscription(s.topicFilter())) { // $share/... too, as mosquitto for 3.1.1
+                codes.add(ReasonCode.TOPIC_FILTER_INVALID); // 3.1.1 encodes it as 0x80 [MQTT-3.9.3-2]
                 continue;
             }
             codes.add(ReasonCode.grantedQos(s.qos()));
@@ -391,19 +392,6 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 replies -> self.tell(new SubscribesDone(r.connection(), packet, codes, isNew, replies))));
         persist();
         return this;
-    }
-
-    /** Why a filter cannot be subscribed, or null when it can. */
-    private ReasonCode refusal(String filter) {
-        try {
-            if (TopicFilters.parseShared(filter) != null) {
-                return ReasonCode.SHARED_SUBSCRIPTIONS_NOT_SUPPORTED; // until shared subscriptions land
-            }
-            TopicFilters.validate(filter);
-            return null;
-        } catch (ProtocolException e) {
-            return ReasonCode.TOPIC_FILTER_INVALID; // 3.1.1 encodes it as 0x80 [MQTT-3.9.3-2]
-        }
     }
 
     private Behavior<Command> onSubscribesDone(SubscribesDone d) {
@@ -433,7 +421,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             for (Message m : found) {
                 List<Integer> ids = o.subscriptionIds();
                 // A retained message sent for a new subscription keeps RETAIN=1 [MQTT-3.3.1-8]
-                out.addAll(outbox.offer(toPublish(m, Math.min(m.qos(), o.qos()), true, ids), true, expiresAt(m)));
+                out.addAll(outbox.offer(m.toPublish(Math.min(m.qos(), o.qos()), true, ids), true, m.expiresAtMillis()));
             }
         }
         send(out);
@@ -470,6 +458,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private Behavior<Command> onDeliver(Deliver d) {
         if (connection == null && !persistent) { // a message racing our unsubscribe
             confirm(d);
+            SharedMember.send(clientId, d, this::redeliver);
             return this;
         }
         TopicProtocol.Delivery delivery = d.delivery();
@@ -477,8 +466,11 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         // the MQTT 5 subscriber asked for Retain As Published [MQTT-3.3.1-12].
         boolean retain = delivery.retainAsPublished() && d.message().retain() && version.isV5();
         long droppedBefore = outbox.dropped();
-        send(outbox.offer(toPublish(d.message(), delivery.qos(), retain, delivery.subscriptionIds()),
-                connection != null, expiresAt(d.message())));
+        long expiresAt = d.message().expiresAtMillis();
+        SharedOrigin shared = delivery.shared().isEmpty() ? null
+                : new SharedOrigin(delivery.shared(), d.message().qos(), expiresAt);
+        send(outbox.offer(d.message().toPublish(delivery.qos(), retain, delivery.subscriptionIds()),
+                connection != null, expiresAt, shared));
         boolean dropped = outbox.dropped() > droppedBefore;
         if (dropped && droppedBefore % 1000 == 0) {
             getContext().getLog().warn("Client {}: {} messages dropped so far (QoS 0 while offline, or a full"
@@ -499,23 +491,15 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         if (d.confirmTo() != null) d.confirmTo().tell(new TopicProtocol.Confirmed(d.correlationId()));
     }
 
-    /** When the message expires (epoch ms), from its MQTT 5 Message Expiry Interval; never without one. */
-    private static long expiresAt(Message m) {
-        if (!m.properties().has(PropertyId.MESSAGE_EXPIRY_INTERVAL)) return Outbox.NEVER;
-        return m.receivedAtMillis() + m.properties().longValue(PropertyId.MESSAGE_EXPIRY_INTERVAL, 0) * 1000;
-    }
-
-    private Publish toPublish(Message m, int qos, boolean retain, List<Integer> subscriptionIds) {
-        Properties props = m.properties();
-        for (Integer id : subscriptionIds) props = props.with(PropertyId.SUBSCRIPTION_IDENTIFIER, id);
-        return new Publish(false, qos, retain, m.topic(), 0, m.payload(), props);
-    }
-
     private void send(List<Packet> packets) {
         if (!packets.isEmpty() && connection != null) connection.tell(new ConnectionProtocol.Send(packets));
     }
 
+    private void redeliver(TopicProtocol.Redeliver r) {
+        topicOf(r.sharedFilter()).tell(r);
+    }
+
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<TopicProtocol.Command> topicOf(String filter) {
-        return sharding.entityRefFor(TopicEntity.TYPE_KEY, TopicRoots.entityIdOf(filter));
+        return sharding.entityRefFor(TopicEntity.TYPE_KEY, TopicRoots.entityIdOfFilter(filter));
     }
 }

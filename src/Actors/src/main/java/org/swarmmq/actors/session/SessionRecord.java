@@ -11,6 +11,8 @@ import org.swarmmq.protocol.packets.Publish;
  * durable state store: its subscriptions, its outbound messages (in flight as sent, PUBRELs
  * awaiting PUBCOMP, queued with when each expires) and the inbound QoS 2 ids not yet released
  * [MQTT-4.1.0-1], and when the session expires if its client stays away (MQTT 5 Session Expiry).
+ * {@code inflightShared}: which in-flight messages Shared Subscriptions chose us for, by packet id
+ * (null in records from before shared subscriptions; the queued ones say so themselves).
  */
 public record SessionRecord(
         int protocolLevel,
@@ -19,7 +21,14 @@ public record SessionRecord(
         List<Integer> releasing,
         List<Outbox.Queued> queued,
         List<Integer> inboundQos2,
-        long expiresAtMillis) implements CborSerializable {
+        long expiresAtMillis,
+        Map<Integer, SharedOrigin> inflightShared) implements CborSerializable {
+    public SessionRecord(int protocolLevel, Map<String, TopicProtocol.Options> subscriptions, List<Publish> inflight,
+                         List<Integer> releasing, List<Outbox.Queued> queued, List<Integer> inboundQos2,
+                         long expiresAtMillis) {
+        this(protocolLevel, subscriptions, inflight, releasing, queued, inboundQos2, expiresAtMillis, Map.of());
+    }
+
     /** {@link #expiresAtMillis} of a session that does not expire while its client is away, or is online. */
     public static final long NO_EXPIRY = 0;
 }

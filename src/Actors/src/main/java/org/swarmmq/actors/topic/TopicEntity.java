@@ -94,6 +94,11 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                 .onCommand(Route.class, this::onRoute)
                 .onCommand(Subscribe.class, this::onSubscribe)
                 .onCommand(Unsubscribe.class, this::onUnsubscribe)
+                .onCommand(Redeliver.class, this::onRedeliver)
+                .onCommand(SharedPresence.class, (s, c) -> {
+                    s.sharedPresence(c.sharedFilter(), c.clientId(), c.present());
+                    return Effect().none();
+                })
                 .onCommand(QueryRetained.class, (s, c) -> {
                     c.replyTo().tell(new RetainedFound(s.retainedMatching(c.filter())));
                     return Effect().none();
@@ -176,13 +181,15 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
         } else {
             effect = Effect().none();
         }
+        // A Shared Subscription gets no retained messages (3.8.4: "No retained messages are sent").
+        boolean shared = SharedGroups.isShared(c.filter());
         return effect.thenRun(st -> {
             if (!c.durable()) st.subscribe(c.clientId(), c.filter(), c.options(), false);
             if (!wildcard) learnSession(c.clientId(), c.session());
             if (!wildcard) {
-                c.replyTo().tell(new Subscribed(c.filter(), st.retainedMatching(c.filter())));
+                c.replyTo().tell(new Subscribed(c.filter(), shared ? List.of() : st.retainedMatching(c.filter())));
             } else {
-                gatherRetainedThenReply(c, st.retainedRoots(), !wasActive && st.hasSubscriptions());
+                gatherRetainedThenReply(c, shared ? Set.of() : st.retainedRoots(), !wasActive && st.hasSubscriptions());
             }
         });
     }
@@ -226,6 +233,18 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
             out.add(NodeRoutes.on(ctx.getSystem(), m.address()));
         }
         return out;
+    }
+
+    /** A message a shared group's member gave back as its session ended: to another member, if any. */
+    private Effect<Event, TopicState> onRedeliver(TopicState state, Redeliver c) {
+        Map<String, Delivery> to = new HashMap<>();
+        if (state.redeliver(c.sharedFilter(), c.leaver(), c.message(), to)) {
+            fanout.deliver(c.message(), to, this::session, null, 0);
+        } else {
+            ctx.getLog().info("{}: no other member of {} for a message {} gave back; dropped",
+                    entityId, c.sharedFilter(), c.leaver());
+        }
+        return Effect().none();
     }
 
     private Effect<Event, TopicState> onUnsubscribe(TopicState state, Unsubscribe c) {

@@ -76,22 +76,57 @@ public final class TopicProtocol {
     /**
      * One client's share of a routed message: the QoS to deliver at, what to mark it with, and
      * whether its session is persistent (so it must confirm a QoS 1/2 message once stored).
+     * {@code shared}: the Shared Subscriptions ({@code $share/name/filter}) that chose this client
+     * for the message, so a session that ends before finishing it can give it back (4.8.2).
      */
-    public record Delivery(int qos, boolean retainAsPublished, List<Integer> subscriptionIds, boolean durable)
-            implements CborSerializable {
+    public record Delivery(int qos, boolean retainAsPublished, List<Integer> subscriptionIds, boolean durable,
+                           List<String> shared) implements CborSerializable {
+        public Delivery {
+            if (shared == null) shared = List.of();
+        }
+
+        public Delivery(int qos, boolean retainAsPublished, List<Integer> subscriptionIds, boolean durable) {
+            this(qos, retainAsPublished, subscriptionIds, durable, List.of());
+        }
+
         Delivery merge(int otherQos, boolean otherRap, int subscriptionId, boolean otherDurable) {
             List<Integer> ids = subscriptionIds;
             if (subscriptionId > 0) {
                 ids = new java.util.ArrayList<>(subscriptionIds);
                 ids.add(subscriptionId);
             }
-            return new Delivery(Math.max(qos, otherQos), retainAsPublished || otherRap, ids, durable || otherDurable);
+            return new Delivery(Math.max(qos, otherQos), retainAsPublished || otherRap, ids, durable || otherDurable,
+                    shared);
+        }
+
+        /** This delivery, also chosen by the Shared Subscription {@code sharedFilter}. */
+        Delivery through(String sharedFilter) {
+            List<String> s = new java.util.ArrayList<>(shared);
+            s.add(sharedFilter);
+            return new Delivery(qos, retainAsPublished, subscriptionIds, durable, List.copyOf(s));
         }
 
         /** Whether the session must confirm storing it before the publisher is acknowledged. */
         public boolean needsConfirmation() {
             return durable && qos > 0;
         }
+    }
+
+    /**
+     * A member of the Shared Subscription {@code sharedFilter} ({@code $share/name/filter}) whose
+     * session ended gives back a message the group chose it for and it had not finished: the
+     * entity holding the group picks another member (never {@code leaver}) and delivers it
+     * there; with no other member it is dropped (4.8.2: the Server SHOULD send it to another
+     * Client subscribed to the same Shared Subscription). Nobody waits for it: no confirmation.
+     */
+    public record Redeliver(Message message, String sharedFilter, String leaver) implements Command {
+    }
+
+    /**
+     * A member's session tells the entity of its Shared Subscription whether its client is
+     * connected, so the group's turn skips members whose clients are away while others are there.
+     */
+    public record SharedPresence(String clientId, String sharedFilter, boolean present) implements Command {
     }
 
     /** The retained messages of this root matching {@code filter}; used by the wildcard entity. */

@@ -43,6 +43,8 @@ public final class TopicState implements CborSerializable {
     private final Map<String, Message> retained = new LinkedHashMap<>();
     /** Wildcard entity only: the roots that hold retained messages. */
     private final Set<String> retainedRoots = new TreeSet<>();
+    /** The Shared Subscriptions ({@code $share/name/filter}); their durability is in durableKeys too. */
+    private final SharedGroups shared = new SharedGroups();
 
     public TopicState() {
     }
@@ -71,6 +73,11 @@ public final class TopicState implements CborSerializable {
         options.forEach((filter, byClient) -> byClient.forEach((clientId, o) -> {
             if (durableKeys.containsKey(key(clientId, filter))) out.add(new SubscriptionRecord(clientId, filter, o));
         }));
+        // Shared ones in the same form, the full $share/... filter naming the group: snapshots
+        // from before shared subscriptions read as they always did.
+        shared.forEach((filter, clientId, o) -> {
+            if (durableKeys.containsKey(key(clientId, filter))) out.add(new SubscriptionRecord(clientId, filter, o));
+        });
         return out;
     }
 
@@ -81,10 +88,14 @@ public final class TopicState implements CborSerializable {
 
     /** Adds or replaces a subscription [MQTT-3.8.4-3]: a second SUBSCRIBE to one filter replaces the first. */
     public void subscribe(String clientId, String filter, Options o, boolean durable) {
-        Map<String, Options> byClient = options.computeIfAbsent(filter, f -> new HashMap<>());
-        if (byClient.put(clientId, o) == null) {
-            trie.add(filter, clientId);
-            perClient.merge(clientId, 1, Integer::sum);
+        if (SharedGroups.isShared(filter)) {
+            if (shared.subscribe(clientId, filter, o)) perClient.merge(clientId, 1, Integer::sum);
+        } else {
+            Map<String, Options> byClient = options.computeIfAbsent(filter, f -> new HashMap<>());
+            if (byClient.put(clientId, o) == null) {
+                trie.add(filter, clientId);
+                perClient.merge(clientId, 1, Integer::sum);
+            }
         }
         if (durable) durableKeys.put(key(clientId, filter), Boolean.TRUE);
         else durableKeys.remove(key(clientId, filter));
@@ -92,10 +103,14 @@ public final class TopicState implements CborSerializable {
 
     /** Removes a subscription; returns whether it was durable (so the removal must be journaled). */
     public boolean unsubscribe(String clientId, String filter) {
-        Map<String, Options> byClient = options.get(filter);
-        if (byClient == null || byClient.remove(clientId) == null) return false;
-        if (byClient.isEmpty()) options.remove(filter);
-        trie.remove(filter, clientId);
+        if (SharedGroups.isShared(filter)) {
+            if (!shared.unsubscribe(clientId, filter)) return false;
+        } else {
+            Map<String, Options> byClient = options.get(filter);
+            if (byClient == null || byClient.remove(clientId) == null) return false;
+            if (byClient.isEmpty()) options.remove(filter);
+            trie.remove(filter, clientId);
+        }
         perClient.computeIfPresent(clientId, (k, n) -> n == 1 ? null : n - 1);
         return durableKeys.remove(key(clientId, filter)) != null;
     }
@@ -111,26 +126,54 @@ public final class TopicState implements CborSerializable {
 
     @JsonIgnore
     public boolean hasSubscriptions() {
-        return !options.isEmpty();
+        return !options.isEmpty() || !shared.isEmpty();
+    }
+
+    /** A member's session says whether its client is connected, so the group prefers those that are. */
+    public void sharedPresence(String sharedFilter, String clientId, boolean present) {
+        shared.presence(sharedFilter, clientId, present);
+    }
+
+    /** The members of a Shared Subscription here, in the order they joined; empty if there is none. */
+    public List<String> sharedMembers(String sharedFilter) {
+        return shared.members(sharedFilter);
     }
 
     /**
      * Adds to {@code into} this entity's deliveries for {@code message}: per client the highest
      * QoS of its matching subscriptions, capped by the message's QoS, and every subscription id.
+     * Each Shared Subscription that matches adds exactly one of its members, chosen round robin
+     * (4.8.2), at that member's QoS [MQTT-4.8.2-3]; a member who also has an ordinary matching
+     * subscription gets one merged delivery that still names the group.
      */
     public void match(Message message, Map<String, Delivery> into) {
         trie.match(message.topic(), (filter, clientId) -> {
             Options o = options.get(filter).get(clientId);
             if (o.noLocal() && clientId.equals(message.publisher())) return; // [MQTT-3.8.3-3]
-            int qos = Math.min(o.qos(), message.qos());
-            Delivery d = into.get(clientId);
-            boolean durable = durableKeys.containsKey(key(clientId, filter));
-            if (d == null) {
-                into.put(clientId, new Delivery(qos, o.retainAsPublished(), o.subscriptionIds(), durable));
-            } else {
-                into.put(clientId, d.merge(qos, o.retainAsPublished(), o.subscriptionId(), durable));
-            }
+            add(into, clientId, filter, o, message.qos(), null);
         });
+        shared.match(message.topic(), (sharedFilter, clientId, o) ->
+                add(into, clientId, sharedFilter, o, message.qos(), sharedFilter));
+    }
+
+    /**
+     * A message a member of {@code sharedFilter} whose session ended gives back: adds a delivery
+     * to another member (never {@code leaver}); false when there is none (4.8.2).
+     */
+    public boolean redeliver(String sharedFilter, String leaver, Message message, Map<String, Delivery> into) {
+        return shared.takeOther(sharedFilter, leaver, (filter, clientId, o) ->
+                add(into, clientId, filter, o, message.qos(), filter));
+    }
+
+    /** Merges one matching subscription into the client's delivery, at min(granted, message) QoS. */
+    private void add(Map<String, Delivery> into, String clientId, String filter, Options o, int messageQos,
+                     String sharedFilter) {
+        int qos = Math.min(o.qos(), messageQos);
+        Delivery d = into.get(clientId);
+        boolean durable = durableKeys.containsKey(key(clientId, filter));
+        d = d == null ? new Delivery(qos, o.retainAsPublished(), o.subscriptionIds(), durable)
+                : d.merge(qos, o.retainAsPublished(), o.subscriptionId(), durable);
+        into.put(clientId, sharedFilter == null ? d : d.through(sharedFilter));
     }
 
     /** Applies a retained PUBLISH: an empty payload removes the topic's message [MQTT-3.3.1-10]. */

@@ -86,7 +86,7 @@ class TopicEntityTest {
     private static List<Message> subscribe(TestNode n, String clientId, String filter, TopicProtocol.Options o,
                                            boolean durable) {
         TestProbe<TopicProtocol.Subscribed> reply = n.kit.createTestProbe(TopicProtocol.Subscribed.class);
-        n.topic(TopicRoots.entityIdOf(filter)).tell(new TopicProtocol.Subscribe(clientId, filter, o, durable,
+        n.topic(TopicRoots.entityIdOfFilter(filter)).tell(new TopicProtocol.Subscribe(clientId, filter, o, durable,
                 null, reply.getRef())); // no direct session ref: deliveries take the EntityRef path
         TopicProtocol.Subscribed s = reply.expectMessageClass(TopicProtocol.Subscribed.class, TestNode.TIMEOUT);
         assertEquals(filter, s.filter());
@@ -210,6 +210,58 @@ class TopicEntityTest {
             Delivered d = durable.expectMessageClass(Delivered.class, TestNode.TIMEOUT);
             assertEquals("k/3", d.message().topic(), "the durable subscription came back from the journal");
             assertEquals("k/3", late.expectMessageClass(Delivered.class, TestNode.TIMEOUT).message().topic());
+        }
+    }
+
+    @Test
+    @DisplayName("4.8.2 a wildcard-first Shared Subscription lives in the wildcard entity: one member per message; no retained ones (3.8.4)")
+    void sharedWildcardFirst() {
+        routeViaWildcard(node, message("shw/r", "retained", 1, true));
+        TestProbe<Delivered> a = inbox(node, "shw-a");
+        TestProbe<Delivered> b = inbox(node, "shw-b");
+        assertEquals(List.of(), subscribe(node, "shw-a", "$share/g/+/x", qos(1, 3), false));
+        assertEquals(List.of(), subscribe(node, "shw-b", "$share/g/+/x", qos(1, 0), false));
+        for (int i = 0; i < 4; i++) routeViaWildcard(node, message("shw/x", "m" + i, 1, false));
+        List<String> got = new java.util.ArrayList<>();
+        for (TestProbe<Delivered> p : List.of(a, b)) {
+            for (int i = 0; i < 2; i++) {
+                Delivered d = p.expectMessageClass(Delivered.class, TestNode.TIMEOUT);
+                assertEquals(List.of("$share/g/+/x"), d.delivery().shared());
+                got.add(d.message().payload().utf8String());
+            }
+            p.expectNoMessage(java.time.Duration.ofMillis(300));
+        }
+        assertEquals(Set.of("m0", "m1", "m2", "m3"), new HashSet<>(got), "each once, two each");
+        node.topic(TopicRoots.WILDCARD).tell(new TopicProtocol.Unsubscribe("shw-a", "$share/g/+/x"));
+        node.topic(TopicRoots.WILDCARD).tell(new TopicProtocol.Unsubscribe("shw-b", "$share/g/+/x"));
+    }
+
+    @Test
+    @DisplayName("durable Shared Subscriptions survive a restart (journal); Redeliver picks another member, not the leaver")
+    void sharedSurvivesRestart() throws Exception {
+        Path data = dir.resolve("shared-restart");
+        try (TestNode n1 = TestNode.start(data).withTopics().withSessions(TopicEntityTest::standInSession)) {
+            subscribe(n1, "shd-1", "$share/g/shd/t", qos(1, 0), true);
+            subscribe(n1, "shd-2", "$share/g/shd/t", qos(2, 0), true);
+            subscribe(n1, "shd-t", "$share/g/shd/t", qos(1, 0), false);
+        }
+        try (TestNode n2 = TestNode.start(data).withTopics().withSessions(TopicEntityTest::standInSession)) {
+            TestProbe<Delivered> one = inbox(n2, "shd-1");
+            TestProbe<Delivered> two = inbox(n2, "shd-2");
+            TestProbe<Delivered> gone = inbox(n2, "shd-t");
+            for (int i = 0; i < 4; i++) routeToRoot(n2, message("shd/t", "r" + i, 2, false));
+            for (TestProbe<Delivered> p : List.of(one, two)) {
+                for (int i = 0; i < 2; i++) p.expectMessageClass(Delivered.class, TestNode.TIMEOUT);
+            }
+            gone.expectNoMessage(java.time.Duration.ofMillis(300));
+            for (int i = 0; i < 3; i++) {
+                n2.topic("r:shd").tell(new TopicProtocol.Redeliver(message("shd/t", "back", 2, false), "$share/g/shd/t",
+                        "shd-1"));
+                Delivered d = two.expectMessageClass(Delivered.class, TestNode.TIMEOUT);
+                assertEquals(2, d.delivery().qos(), "[MQTT-4.8.2-3] shd-2's granted QoS");
+                assertEquals(List.of("$share/g/shd/t"), d.delivery().shared());
+            }
+            one.expectNoMessage(java.time.Duration.ofMillis(300));
         }
     }
 

@@ -27,6 +27,21 @@ class TopicRootsTest {
         assertEquals(entityId, TopicRoots.entityIdOf(topicOrFilter));
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @DisplayName("4.8.2: a Shared Subscription lives in the entity its inner filter would")
+    @CsvSource(delimiter = '|', quoteCharacter = '\'', value = {
+            "$share/g/a/b     | r:a",
+            "$share/g/#       | #",
+            "$share/g/+/x     | #",
+            "$share/g//a      | 'r:'",
+            "$share/g/$SYS/x  | r:$SYS",
+            "a/b              | r:a",
+            "$shared/x        | r:$shared",
+    })
+    void entityIdOfFilter(String filter, String entityId) {
+        assertEquals(entityId, TopicRoots.entityIdOfFilter(filter));
+    }
+
     @org.junit.jupiter.api.Test
     @DisplayName("no root entity id can equal the wildcard entity's id")
     void wildcardIdIsDistinct() {

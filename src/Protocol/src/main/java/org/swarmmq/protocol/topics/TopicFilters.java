@@ -38,6 +38,20 @@ public final class TopicFilters {
         if (problem != null) throw new ProtocolException(ReasonCode.TOPIC_FILTER_INVALID, problem);
     }
 
+    /**
+     * Whether a SUBSCRIBE may use {@code filter}: an ordinary Topic Filter, or a well formed
+     * Shared Subscription (4.8.2, [MQTT-4.8.2-1], [MQTT-4.8.2-2]) whatever the protocol level
+     * (mosquitto takes {@code $share/...} from 3.1.1 clients too).
+     */
+    public static boolean isValidSubscription(String filter) {
+        try {
+            if (parseShared(filter) == null) validate(filter);
+            return true;
+        } catch (ProtocolException e) {
+            return false;
+        }
+    }
+
     public static boolean isValidTopicName(String topic) {
         return topicNameProblem(topic) == null;
     }
@@ -52,8 +66,8 @@ public final class TopicFilters {
      * The Shared Subscription in {@code filter}, or null when it does not start with
      * {@code $share/} (then it is an ordinary filter, and this method does not check it: call
      * {@link #validate}). A shared one is checked whole, ShareName and inner filter, and throws
-     * TOPIC_FILTER_INVALID when broken. Only MQTT 5 has Shared Subscriptions; for 3.1/3.1.1 a
-     * {@code $share/...} filter is an ordinary filter and the caller should not call this.
+     * TOPIC_FILTER_INVALID when broken. Only MQTT 5 defines Shared Subscriptions; the broker
+     * takes them from 3.1/3.1.1 clients too, as mosquitto does.
      */
     public static SharedFilter parseShared(String filter) {
         if (!filter.startsWith(SHARED_PREFIX)) return null;

@@ -239,6 +239,17 @@ class TopicFiltersTest {
         assertInvalidShared(prefix + "a".repeat(65_536 - prefix.length()), "MQTT-4.7.3-3");
     }
 
+    @Test
+    @DisplayName("isValidSubscription: ordinary filters and well formed $share ones [MQTT-4.8.2-1] [MQTT-4.8.2-2]")
+    void validSubscription() {
+        for (String ok : new String[] {"a/b", "#", "$share/g/a/#", "$share/g/+", "$share/g//", "$shared/x", "$share"}) {
+            assertTrue(TopicFilters.isValidSubscription(ok), ok);
+        }
+        for (String bad : new String[] {"", "a/#/b", "$share/g", "$share//a", "$share/g+/a", "$share/g/a/#/b", "$share/g/"}) {
+            assertFalse(TopicFilters.isValidSubscription(bad), bad);
+        }
+    }
+
     private static void assertInvalidFilter(String filter, String rule) {
         assertFalse(TopicFilters.isValidFilter(filter));
         ProtocolException e = assertThrows(ProtocolException.class, () -> TopicFilters.validate(filter));
