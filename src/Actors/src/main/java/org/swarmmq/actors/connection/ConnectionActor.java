@@ -24,6 +24,7 @@ import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.protocol.channel.Channel;
 import org.swarmmq.protocol.channel.ChannelEffect;
+import org.swarmmq.protocol.channel.OutboundPackets;
 import org.swarmmq.protocol.codec.PacketEncoder;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Publish;
@@ -78,6 +79,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private RecipientRef<SessionProtocol.Command> session;
     private final ArrayDeque<Packet> outbound = new ArrayDeque<>();
     private boolean outboundReady = true;
+    /** The client's MQTT 5 limits on what we send (aliases, size, problem information), from its CONNECT on. */
+    private OutboundPackets outboundRules;
     private long droppedQos0;
 
     private ConnectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, BrokerSettings settings,
@@ -145,10 +148,10 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 .onMessage(Close.class, m -> apply(channel.takenOver()))
                 .onMessage(SessionStopped.class, m -> apply(channel.sessionStopped()))
                 .onMessage(RouteReplied.class, m -> {
-                    Long token = m.reply() instanceof TopicProtocol.Routed r
-                            ? routes.routed(r.correlationId(), r.confirmations())
-                            : routes.confirmed(m.reply().correlationId());
-                    return token == null ? this : apply(channel.routed(token));
+                    var done = m.reply() instanceof TopicProtocol.Routed r
+                            ? routes.routed(r.correlationId(), r.confirmations(), r.matched())
+                            : routes.confirmedDone(m.reply().correlationId());
+                    return done == null ? this : apply(channel.routed(done.token(), done.matched() == 0));
                 })
                 .onMessage(RouteRetryCheck.class, m -> {
                     var retries = routes.overdue(System.nanoTime(), settings.routeRetryAfter().toNanos());
@@ -191,10 +194,11 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 route(r);
             } else if (e instanceof ChannelEffect.Attach a) {
                 timers.cancel(ConnectTimedOut.class);
+                outboundRules = new OutboundPackets(channel.version(), channel.clientLimits());
                 var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                 session = entity;
                 entity.tell(new SessionProtocol.Attach(getContext().getSelf(), a.version(), a.cleanStart(),
-                        a.sessionExpirySeconds(), a.receiveMaximum()));
+                        a.sessionExpirySeconds(), a.receiveMaximum(), a.maxPacketSize()));
             } else if (e instanceof ChannelEffect.ToSession t) {
                 session.tell(toSession(t.packet()));
             } else if (e instanceof ChannelEffect.StartKeepAlive k) {
@@ -273,10 +277,21 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         long bytes = 0;
         while (!outbound.isEmpty() && (batch.isEmpty() || bytes < MAX_WRITE_BYTES)) {
             Packet p = outbound.poll();
+            if (outboundRules != null) {
+                Packet prepared = outboundRules.prepare(p); // right before encoding: aliases in wire order
+                if (prepared == null) {
+                    // The session discards PUBLISHes too large beforehand [MQTT-3.1.2-25]: this is a bug if it is one.
+                    getContext().getLog().warn("Client {}: {} not sent, larger than the client's Maximum Packet Size"
+                            + " of {} [MQTT-3.1.2-24]", who(), p.type(), channel.clientLimits().maxPacketSize());
+                    continue;
+                }
+                p = prepared;
+            }
             if (p instanceof Publish pub) bytes += pub.payload().length();
             if (settings.verbose()) getContext().getLog().info(PacketLog.sending(p, who()));
             batch.add(p);
         }
+        if (batch.isEmpty()) return;
         outboundReady = false;
         out.tell(ByteString.fromArrayUnsafe(PacketEncoder.encode(batch, channel.version())));
     }

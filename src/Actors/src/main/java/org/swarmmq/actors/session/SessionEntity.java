@@ -303,6 +303,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         pendingWill = null; // a new connection within the Will Delay Interval: no will [MQTT-3.1.3-9]
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
+        outbox.setMaxPacketSize(a.maxPacketSize()); // before resume: a re-sent PUBLISH must fit too
         connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2, getContext().getSelf()));
         send(outbox.resume());
         persist();
@@ -477,9 +478,15 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         // the MQTT 5 subscriber asked for Retain As Published [MQTT-3.3.1-12].
         boolean retain = delivery.retainAsPublished() && d.message().retain() && version.isV5();
         long droppedBefore = outbox.dropped();
+        long tooLargeBefore = outbox.tooLarge();
         send(outbox.offer(toPublish(d.message(), delivery.qos(), retain, delivery.subscriptionIds()),
                 connection != null, expiresAt(d.message())));
-        boolean dropped = outbox.dropped() > droppedBefore;
+        if (outbox.tooLarge() > tooLargeBefore && tooLargeBefore % 1000 == 0) {
+            getContext().getLog().warn("Client {}: {} messages discarded so far, larger than its Maximum Packet Size"
+                    + " [MQTT-3.1.2-25]", clientId, outbox.tooLarge());
+        }
+        // Discarded as too large: done with, as if delivered [MQTT-3.1.2-25]; nothing to store.
+        boolean dropped = outbox.dropped() > droppedBefore || outbox.tooLarge() > tooLargeBefore;
         if (dropped && droppedBefore % 1000 == 0) {
             getContext().getLog().warn("Client {}: {} messages dropped so far (QoS 0 while offline, or a full"
                     + " queue: {} queued, {} in flight)", clientId, outbox.dropped(), outbox.queued(), outbox.inflight());

@@ -138,7 +138,7 @@ class SessionEntityTest {
         TopicProtocol.RouteReply first = replies.receiveMessage(TestNode.TIMEOUT);
         TopicProtocol.RouteReply second = replies.receiveMessage(TestNode.TIMEOUT);
         java.util.Set<TopicProtocol.RouteReply> got = java.util.Set.of(first, second);
-        assertEquals(java.util.Set.of(new TopicProtocol.Routed(11, 1), new TopicProtocol.Confirmed(11)), got,
+        assertEquals(java.util.Set.of(new TopicProtocol.Routed(11, 1, 2), new TopicProtocol.Confirmed(11)), got,
                 "one persistent session among the two subscribers");
         replies.expectNoMessage(java.time.Duration.ofMillis(300));
 
