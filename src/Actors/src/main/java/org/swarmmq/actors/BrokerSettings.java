@@ -19,7 +19,8 @@ public record BrokerSettings(
         Duration routeRetryAfter,
         int topicAliasMaximum,
         int receiveMaximum,
-        int maxKeepAliveSeconds) {
+        int maxKeepAliveSeconds,
+        int maxSubscriptionsPerClient) {
 
     public static BrokerSettings from(Config root) {
         Config c = root.getConfig("swarmmq");
@@ -35,6 +36,7 @@ public record BrokerSettings(
                 c.getDuration("route-retry-after"),
                 c.getInt("topic-alias-maximum"),
                 c.getInt("receive-maximum"),
-                (int) c.getDuration("max-keep-alive").toSeconds());
+                (int) c.getDuration("max-keep-alive").toSeconds(),
+                c.getInt("max-subscriptions-per-client"));
     }
 }

@@ -57,8 +57,14 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "session");
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Limits a session applies; mosquitto's defaults are max_inflight_messages 20, max_queued_messages 1000. */
-    public record Limits(int maxInflight, int maxQueued) {
+    /**
+     * Limits a session applies; mosquitto's defaults are max_inflight_messages 20, max_queued_messages 1000.
+     * {@code maxSubscriptions}: filters one client may hold (0: no limit); more are refused with 0x97.
+     */
+    public record Limits(int maxInflight, int maxQueued, int maxSubscriptions) {
+        public Limits(int maxInflight, int maxQueued) {
+            this(maxInflight, maxQueued, 0);
+        }
     }
 
     private final String clientId;
@@ -372,6 +378,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         int subscriptionId = packet.properties().intValue(PropertyId.SUBSCRIPTION_IDENTIFIER, 0);
         for (Subscription s : packet.subscriptions()) {
             ReasonCode refusal = refusal(s.topicFilter());
+            if (refusal == null && limits.maxSubscriptions() > 0 && !subscriptions.containsKey(s.topicFilter())
+                    && subscriptions.size() >= limits.maxSubscriptions()) {
+                refusal = ReasonCode.QUOTA_EXCEEDED; // the administrative limit (3.9.3); 3.1.1 says 0x80 Failure
+            }
             if (refusal != null) {
                 codes.add(refusal);
                 continue;

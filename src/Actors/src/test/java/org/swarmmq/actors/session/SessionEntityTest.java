@@ -44,7 +44,7 @@ import org.swarmmq.protocol.packets.Unsubscribe;
  * TestProbe stands in for the connection actor.
  */
 class SessionEntityTest {
-    private static final SessionEntity.Limits LIMITS = new SessionEntity.Limits(20, 1000);
+    private static final SessionEntity.Limits LIMITS = new SessionEntity.Limits(20, 1000, 8); // 8 filters a client
 
     @TempDir
     static Path dir;
@@ -338,5 +338,23 @@ class SessionEntityTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    @DisplayName("(3.9.3) max-subscriptions-per-client: filters beyond the quota get SUBACK 0x97 Quota exceeded; one held already, or a freed place, is granted")
+    void subscriptionQuota() {
+        TestProbe<ConnectionProtocol.Command> conn = connection(node);
+        attach(node, "quota-client", conn, true, false, 65_535);
+        List<Subscription> ten = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) ten.add(new Subscription("quota/" + i, 1));
+        node.session("quota-client").tell(new SessionProtocol.SubscribeRequest(conn.getRef(), new Subscribe(1, ten, Properties.EMPTY)));
+        List<ReasonCode> codes = new java.util.ArrayList<>(java.util.Collections.nCopies(8, ReasonCode.GRANTED_QOS_1));
+        codes.addAll(List.of(ReasonCode.QUOTA_EXCEEDED, ReasonCode.QUOTA_EXCEEDED));
+        assertEquals(new SubAck(1, codes, Properties.EMPTY), expectSend(conn).get(0));
+        subscribe(node, "quota-client", conn, "quota/0", 0); // held already: a replacement, not one more
+        node.session("quota-client").tell(new SessionProtocol.UnsubscribeRequest(conn.getRef(),
+                new Unsubscribe(2, List.of("quota/1"), Properties.EMPTY)));
+        expectSend(conn);
+        subscribe(node, "quota-client", conn, "quota/9", 1);
     }
 }
