@@ -1,6 +1,7 @@
 package org.swarmmq.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
@@ -13,7 +14,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.swarmmq.protocol.packets.Connect;
 import org.swarmmq.protocol.packets.Properties;
+import org.swarmmq.protocol.packets.PropertyId;
 import org.swarmmq.protocol.packets.ProtocolVersion;
 import org.swarmmq.protocol.packets.ReasonCode;
 import org.swarmmq.protocol.packets.SubAck;
@@ -55,6 +58,8 @@ class SubscriptionQuotaIT {
             }
             assertEquals(List.of(Mqtt5SubAckReasonCode.GRANTED_QOS_1, Mqtt5SubAckReasonCode.GRANTED_QOS_1,
                     Mqtt5SubAckReasonCode.QUOTA_EXCEEDED), ack.getReasonCodes());
+            assertEquals("over the quota of 2 subscriptions: q/c", String.valueOf(ack.getReasonString().orElse(null)),
+                    "the Reason String a client asking for problem information gets (the default)");
             var again = HiveMqClient.await(hive.subscribeWith().topicFilter("q/a").qos(MqttQos.EXACTLY_ONCE).send(), "subscribe");
             assertEquals(List.of(Mqtt5SubAckReasonCode.GRANTED_QOS_2), again.getReasonCodes(), "a filter held already: replaced");
         } finally {
@@ -72,6 +77,35 @@ class SubscriptionQuotaIT {
             assertEquals(3, ack.reasonCodes().size());
             assertEquals(ReasonCode.GRANTED_QOS_1, ack.reasonCodes().get(1));
             assertEquals(0x80, c.lastFrame().body()[4] & 0xFF, "the third return code on the wire");
+        }
+    }
+
+    private static SubAck subscribeThree(RawClient c, String prefix) {
+        c.send(new Subscribe(1, List.of(new Subscription(prefix + "/a", 0), new Subscription(prefix + "/b", 1),
+                new Subscription(prefix + "/c", 2)), Properties.EMPTY));
+        return c.expect(SubAck.class);
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.2-29] Request Problem Information 0: the SUBACK says 0x97 without a Reason String; [MQTT-3.9.2-1] so does one the Reason String would make too large")
+    void noProblemInformation() {
+        List<ReasonCode> codes = List.of(ReasonCode.SUCCESS, ReasonCode.GRANTED_QOS_1, ReasonCode.QUOTA_EXCEEDED);
+        try (RawClient asks = RawClient.open(node)) {
+            asks.connect(new Connect(ProtocolVersion.V5, Ids.unique("quota-pi1"), true, 60, null, null, null, Properties.EMPTY));
+            SubAck ack = subscribeThree(asks, "qp1");
+            assertEquals(codes, ack.reasonCodes());
+            assertTrue(ack.properties().has(PropertyId.REASON_STRING), "the default is 1: wanted");
+        }
+        try (RawClient none = RawClient.open(node)) {
+            none.connect(new Connect(ProtocolVersion.V5, Ids.unique("quota-pi0"), true, 60, null, null, null,
+                    Properties.EMPTY.with(PropertyId.REQUEST_PROBLEM_INFORMATION, 0)));
+            assertEquals(new SubAck(1, codes, Properties.EMPTY), subscribeThree(none, "qp0"));
+        }
+        try (RawClient tiny = RawClient.open(node)) {
+            tiny.connect(new Connect(ProtocolVersion.V5, Ids.unique("quota-tiny"), true, 60, null, null, null,
+                    Properties.EMPTY.with(PropertyId.MAXIMUM_PACKET_SIZE, 20L)));
+            assertEquals(new SubAck(1, codes, Properties.EMPTY), subscribeThree(tiny, "qpt"));
+            assertTrue(tiny.lastFrame().wireSize() <= 20);
         }
     }
 }

@@ -434,7 +434,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
         if (!d.connection().equals(connection)) return this;
         List<Packet> out = new ArrayList<>();
-        out.add(new SubAck(d.packet().packetId(), codes, Properties.EMPTY));
+        out.add(new SubAck(d.packet().packetId(), codes, refusalReason(subs, codes)));
         for (Subscription s : subs) {
             List<Message> found = retained.get(s.topicFilter());
             if (found == null) continue;
@@ -449,6 +449,22 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
         send(out);
         return this;
+    }
+
+    /**
+     * A Reason String naming the filters over the subscription quota (3.9.2.1.1); the connection
+     * drops it for a client that asked for no problem information [MQTT-3.1.2-29] or when it does
+     * not fit [MQTT-3.9.2-1].
+     */
+    private Properties refusalReason(List<Subscription> subs, List<ReasonCode> codes) {
+        StringBuilder why = new StringBuilder();
+        for (int i = 0; i < subs.size(); i++) {
+            if (codes.get(i) != ReasonCode.QUOTA_EXCEEDED) continue;
+            why.append(why.length() == 0 ? "over the quota of " + limits.maxSubscriptions() + " subscriptions: " : ", ")
+                    .append(subs.get(i).topicFilter());
+        }
+        return why.length() == 0 ? Properties.EMPTY : Properties.EMPTY.with(PropertyId.REASON_STRING,
+                org.swarmmq.protocol.channel.OutboundPackets.reasonString(why.toString()));
     }
 
     private Behavior<Command> onUnsubscribe(UnsubscribeRequest r) {

@@ -350,7 +350,8 @@ class SessionEntityTest {
         node.session("quota-client").tell(new SessionProtocol.SubscribeRequest(conn.getRef(), new Subscribe(1, ten, Properties.EMPTY)));
         List<ReasonCode> codes = new java.util.ArrayList<>(java.util.Collections.nCopies(8, ReasonCode.GRANTED_QOS_1));
         codes.addAll(List.of(ReasonCode.QUOTA_EXCEEDED, ReasonCode.QUOTA_EXCEEDED));
-        assertEquals(new SubAck(1, codes, Properties.EMPTY), expectSend(conn).get(0));
+        assertEquals(new SubAck(1, codes, Properties.EMPTY.with(org.swarmmq.protocol.packets.PropertyId.REASON_STRING,
+                "over the quota of 8 subscriptions: quota/8, quota/9")), expectSend(conn).get(0));
         subscribe(node, "quota-client", conn, "quota/0", 0); // held already: a replacement, not one more
         node.session("quota-client").tell(new SessionProtocol.UnsubscribeRequest(conn.getRef(),
                 new Unsubscribe(2, List.of("quota/1"), Properties.EMPTY)));
