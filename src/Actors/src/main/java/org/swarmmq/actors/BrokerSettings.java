@@ -20,7 +20,8 @@ public record BrokerSettings(
         int topicAliasMaximum,
         int receiveMaximum,
         int maxKeepAliveSeconds,
-        int maxSubscriptionsPerClient) {
+        int maxSubscriptionsPerClient,
+        boolean outboundTopicAliases) {
 
     public static BrokerSettings from(Config root) {
         Config c = root.getConfig("swarmmq");
@@ -37,6 +38,7 @@ public record BrokerSettings(
                 c.getInt("topic-alias-maximum"),
                 c.getInt("receive-maximum"),
                 (int) c.getDuration("max-keep-alive").toSeconds(),
-                c.getInt("max-subscriptions-per-client"));
+                c.getInt("max-subscriptions-per-client"),
+                c.getBoolean("outbound-topic-aliases"));
     }
 }

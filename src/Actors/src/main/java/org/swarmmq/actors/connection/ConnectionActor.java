@@ -24,6 +24,7 @@ import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.protocol.channel.Channel;
 import org.swarmmq.protocol.channel.ChannelEffect;
+import org.swarmmq.protocol.channel.ClientLimits;
 import org.swarmmq.protocol.channel.OutboundPackets;
 import org.swarmmq.protocol.codec.PacketEncoder;
 import org.swarmmq.protocol.packets.Packet;
@@ -194,7 +195,11 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                 route(r);
             } else if (e instanceof ChannelEffect.Attach a) {
                 timers.cancel(ConnectTimedOut.class);
-                outboundRules = new OutboundPackets(channel.version(), channel.clientLimits());
+                ClientLimits limits = channel.clientLimits();
+                if (!settings.outboundTopicAliases()) {
+                    limits = new ClientLimits(limits.maxPacketSize(), 0, limits.problemInformation());
+                }
+                outboundRules = new OutboundPackets(channel.version(), limits);
                 var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                 session = entity;
                 entity.tell(new SessionProtocol.Attach(getContext().getSelf(), a.version(), a.cleanStart(),

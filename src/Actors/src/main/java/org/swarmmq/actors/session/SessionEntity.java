@@ -511,12 +511,13 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             getContext().getLog().warn("Client {}: {} messages discarded so far, larger than its Maximum Packet Size"
                     + " [MQTT-3.1.2-25]", clientId, outbox.tooLarge());
         }
-        // Discarded as too large: done with, as if delivered [MQTT-3.1.2-25]; nothing to store.
-        boolean dropped = outbox.dropped() > droppedBefore || outbox.tooLarge() > tooLargeBefore;
-        if (dropped && droppedBefore % 1000 == 0) {
+        boolean queueDropped = outbox.dropped() > droppedBefore;
+        if (queueDropped && droppedBefore % 1000 == 0) {
             getContext().getLog().warn("Client {}: {} messages dropped so far (QoS 0 while offline, or a full"
                     + " queue: {} queued, {} in flight)", clientId, outbox.dropped(), outbox.queued(), outbox.inflight());
         }
+        // Discarded as too large: done with, as if delivered [MQTT-3.1.2-25]; nothing to store.
+        boolean dropped = queueDropped || outbox.tooLarge() > tooLargeBefore;
         if (delivery.qos() > 0 && persistent && !dropped) {
             // Held in the record before the publisher hears: a SIGKILL of this node then loses nothing
             // the publisher was told is delivered. Writes coalesce: one in flight, the next takes the rest.
