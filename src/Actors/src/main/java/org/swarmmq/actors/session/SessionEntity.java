@@ -27,6 +27,7 @@ import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicRoots;
 import org.swarmmq.protocol.ProtocolException;
 import org.swarmmq.protocol.channel.Channel;
+import org.swarmmq.protocol.channel.OutboundPackets;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Properties;
 import org.swarmmq.protocol.packets.PropertyId;
@@ -464,7 +465,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                     .append(subs.get(i).topicFilter());
         }
         return why.length() == 0 ? Properties.EMPTY : Properties.EMPTY.with(PropertyId.REASON_STRING,
-                org.swarmmq.protocol.channel.OutboundPackets.reasonString(why.toString()));
+                OutboundPackets.reasonString(why.toString()));
     }
 
     private Behavior<Command> onUnsubscribe(UnsubscribeRequest r) {
