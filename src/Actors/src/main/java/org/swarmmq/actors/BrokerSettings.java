@@ -21,6 +21,8 @@ public record BrokerSettings(
         int topicAliasMaximum,
         int receiveMaximum,
         int maxKeepAliveSeconds,
+        int maxSubscriptionsPerClient,
+        boolean outboundTopicAliases,
         Authentication authentication) {
 
     public static BrokerSettings from(Config root) {
@@ -38,6 +40,8 @@ public record BrokerSettings(
                 c.getInt("topic-alias-maximum"),
                 c.getInt("receive-maximum"),
                 (int) c.getDuration("max-keep-alive").toSeconds(),
+                c.getInt("max-subscriptions-per-client"),
+                c.getBoolean("outbound-topic-aliases"),
                 AuthSettings.from(c));
     }
 }

@@ -107,6 +107,7 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
             } else if (o instanceof TopicProtocol.Routed r) {
                 out.writeLong(r.correlationId());
                 out.writeInt(r.confirmations());
+                out.writeInt(r.matched()); // appended: a node reading only the first two fields still can
             } else if (o instanceof TopicProtocol.Confirmed c) {
                 out.writeLong(c.correlationId());
             } else {
@@ -146,7 +147,8 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
                     for (int i = 0; i < n; i++) prior.put(in.readUTF(), readDelivery(in, manifest.equals("q")));
                     yield new TopicProtocol.Route(m, prior, readRef(in), in.readLong());
                 }
-                case "r" -> new TopicProtocol.Routed(in.readLong(), in.readInt());
+                case "r" -> new TopicProtocol.Routed(in.readLong(), in.readInt(),
+                        in.available() >= 4 ? in.readInt() : TopicProtocol.Routed.UNKNOWN); // from a node without it
                 case "C" -> new TopicProtocol.Confirmed(in.readLong());
                 default -> throw new IllegalArgumentException("unknown manifest " + manifest);
             };

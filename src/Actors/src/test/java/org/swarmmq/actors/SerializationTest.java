@@ -2,6 +2,7 @@ package org.swarmmq.actors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -265,10 +266,13 @@ class SerializationTest {
         TopicProtocol.Delivery delivery = new TopicProtocol.Delivery(1, true, List.of(3, 4), true);
 
         assertRoundTrip(new SessionProtocol.Attach(connection, ProtocolVersion.V5, true, 0xFFFF_FFFFL, 65_535));
+        assertRoundTrip(new SessionProtocol.Attach(connection, ProtocolVersion.V5, true, 0, 10, 512));
         assertRoundTrip(new SessionProtocol.Detach(connection, List.of(1, 2), 3600L));
         assertRoundTrip(new SessionProtocol.Deliver(m, delivery, routed, 7L));
         assertRoundTrip(new SessionProtocol.Deliver(m, delivery, null, 0L));
         assertRoundTrip(new TopicProtocol.Routed(42L, 3));
+        assertRoundTrip(new TopicProtocol.Routed(42L, 3, 0));
+        assertRoundTrip(new TopicProtocol.Routed(42L, 3, 7));
         assertRoundTrip(new TopicProtocol.Confirmed(42L));
         assertRoundTrip(new NodeRoutes.Fanout(m, List.of(new NodeRoutes.Target(
                 kit.<SessionProtocol.Command>createTestProbe().getRef(), delivery)), routed, 9L));
@@ -322,5 +326,33 @@ class SerializationTest {
         assertRoundTrip(new ConnectionProtocol.Send(all));
         for (Packet packet : all) assertRoundTrip(new SessionProtocol.Acknowledge(
                 kit.<ConnectionProtocol.Command>createTestProbe().getRef(), packet));
+    }
+
+    @Test
+    @DisplayName("messages from a node before the Maximum Packet Size / matched count fields: read with 'no limit' / 'unknown'")
+    void olderShapesStillRead() throws Exception {
+        ActorRef<ConnectionProtocol.Command> connection = kit.<ConnectionProtocol.Command>createTestProbe().getRef();
+        SessionProtocol.Attach attach = new SessionProtocol.Attach(connection, ProtocolVersion.V5, true, 60, 10, 512);
+        Serializer jackson = serialization.findSerializerFor(attach);
+        String json = new String(serialization.serialize(attach).get(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertTrue(json.contains("maxPacketSize"), "CBOR carries field names");
+        // The old shape: the same message without the new field.
+        var mapper = new com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper();
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(serialization.serialize(attach).get());
+        tree.remove("maxPacketSize");
+        SessionProtocol.Attach old = (SessionProtocol.Attach) serialization.deserialize(mapper.writeValueAsBytes(tree),
+                jackson.identifier(), Serializers.manifestFor(jackson, attach)).get();
+        assertEquals(0, old.maxPacketSize(), "absent: 0, which the session reads as no limit");
+        assertEquals(10, old.receiveMaximum());
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeLong(42L);
+            out.writeInt(3); // Routed as a node without the matched count writes it
+        }
+        TopicProtocol.Routed r = (TopicProtocol.Routed) serialization.deserialize(bytes.toByteArray(),
+                4_711_001, "r").get();
+        assertEquals(new TopicProtocol.Routed(42L, 3, TopicProtocol.Routed.UNKNOWN), r);
+        assertFalse(r.noMatchingSubscribers(), "unknown is not 'none matched'");
     }
 }

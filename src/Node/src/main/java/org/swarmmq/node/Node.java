@@ -53,7 +53,8 @@ public final class Node {
             Management.start(system, config); // joins: itself, the seed nodes, or by Kubernetes bootstrap
             system.systemActorOf(ClusterLog.create(), "cluster-log", org.apache.pekko.actor.typed.Props.empty());
             ClusterSharding sharding = ClusterSharding.get(system);
-            SessionEntity.Limits limits = new SessionEntity.Limits(settings.maxInflight(), settings.maxQueued());
+            SessionEntity.Limits limits = new SessionEntity.Limits(settings.maxInflight(), settings.maxQueued(),
+                    settings.maxSubscriptionsPerClient());
             DurableStateUpdateStore<SessionRecord> sessionStore = DurableStateStoreRegistry.get(system)
                     .getDurableStateStoreFor(JdbcDurableStateStore.class, "jdbc-durable-state-store");
             NodeRoutes.Flags flags = new NodeRoutes.Flags();

@@ -152,4 +152,25 @@ class ClusterPubSubIT {
             subs.forEach(RawClient::close);
         }
     }
+
+    @Test
+    @DisplayName("(3.4.2.1) MQTT 5 PUBACK 0x10 across nodes: the topic entities (on any node) tell the publisher's node how many clients matched")
+    void noMatchingSubscribersAcrossNodes() {
+        try (RawClient pub = RawClient.connect(cluster.node(0), org.swarmmq.protocol.packets.ProtocolVersion.V5,
+                Ids.unique("c5pub"), true);
+             RawClient sub = RawClient.connect(cluster.node(2), V3_1_1, Ids.unique("c5sub"), true)) {
+            List<String> roots = new ArrayList<>();
+            for (int i = 0; i < 8; i++) roots.add(Ids.unique("c5root" + i)); // roots spread over the shards of 3 nodes
+            sub.subscribe(roots.get(0) + "/t", 1);
+            for (int i = 0; i < roots.size(); i++) {
+                pub.send(new Publish(false, 1, false, roots.get(i) + "/t", i + 1, Bytes.utf8("m"),
+                        org.swarmmq.protocol.packets.Properties.EMPTY));
+                PubAck ack = pub.expect(PubAck.class);
+                assertEquals(i + 1, ack.packetId());
+                assertEquals(i == 0 ? org.swarmmq.protocol.packets.ReasonCode.SUCCESS
+                        : org.swarmmq.protocol.packets.ReasonCode.NO_MATCHING_SUBSCRIBERS, ack.reasonCode(), roots.get(i));
+            }
+            sub.expect(Publish.class);
+        }
+    }
 }

@@ -31,6 +31,8 @@ import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.protocol.channel.Channel;
 import org.swarmmq.protocol.channel.ChannelEffect;
+import org.swarmmq.protocol.channel.ClientLimits;
+import org.swarmmq.protocol.channel.OutboundPackets;
 import org.swarmmq.protocol.codec.PacketEncoder;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.PropertyId;
@@ -91,6 +93,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
         private final RouteTracker<Message, Long> routes = new RouteTracker<>();
         private final ArrayDeque<Packet> outbound = new ArrayDeque<>();
+        /** The client's MQTT 5 limits on what we send (aliases, size, problem information), from its CONNECT on. */
+        private OutboundPackets outboundRules;
         private ClusterSharding sharding;
         /** This stage's actor, as the session and the topic entities see it. */
         private ActorRef<Command> self;
@@ -176,10 +180,10 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         private void onMessage(Object m) {
             if (closed) return;
             if (m instanceof TopicProtocol.RouteReply reply) {
-                Long token = reply instanceof TopicProtocol.Routed r
-                        ? routes.routed(r.correlationId(), r.confirmations())
-                        : routes.confirmed(reply.correlationId());
-                if (token != null) apply(channel.routed(token));
+                var done = reply instanceof TopicProtocol.Routed r
+                        ? routes.routed(r.correlationId(), r.confirmations(), r.matched())
+                        : routes.confirmedDone(reply.correlationId());
+                if (done != null) apply(channel.routed(done.token(), done.matched() == 0));
             } else if (m instanceof Send s) {
                 for (Packet p : s.packets()) enqueue(p);
                 flush();
@@ -236,10 +240,15 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 } else if (e instanceof ChannelEffect.Attach a) {
                     cancelTimer(CONNECT_TIMEOUT);
                     if (channel.user() != null) LOG.info("Client {} authenticated as {}", a.clientId(), channel.user());
+                    ClientLimits limits = channel.clientLimits();
+                    if (!settings.outboundTopicAliases()) {
+                        limits = new ClientLimits(limits.maxPacketSize(), 0, limits.problemInformation());
+                    }
+                    outboundRules = new OutboundPackets(channel.version(), limits);
                     var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                     session = entity;
                     entity.tell(new SessionProtocol.Attach(self, a.version(), a.cleanStart(),
-                            a.sessionExpirySeconds(), a.receiveMaximum()));
+                            a.sessionExpirySeconds(), a.receiveMaximum(), a.maxPacketSize()));
                 } else if (e instanceof ChannelEffect.ToSession t) {
                     session.tell(toSession(t.packet()));
                 } else if (e instanceof ChannelEffect.StartAuthTimer t) {
@@ -321,10 +330,21 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             long bytes = 0;
             while (!outbound.isEmpty() && (batch.isEmpty() || bytes < MAX_WRITE_BYTES)) {
                 Packet p = outbound.poll();
+                if (outboundRules != null) {
+                    Packet prepared = outboundRules.prepare(p); // right before encoding: aliases in wire order
+                    if (prepared == null) {
+                        // The session discards PUBLISHes too large beforehand [MQTT-3.1.2-25]: a bug if this is one.
+                        LOG.warn("Client {}: {} not sent, larger than the client's Maximum Packet Size of {} [MQTT-3.1.2-24]",
+                                who(), p.type(), channel.clientLimits().maxPacketSize());
+                        continue;
+                    }
+                    p = prepared;
+                }
                 if (p instanceof Publish pub) bytes += pub.payload().length();
                 if (settings.verbose()) LOG.info(PacketLog.sending(p, who()));
                 batch.add(p);
             }
+            if (batch.isEmpty()) return;
             push(out, ByteString.fromArrayUnsafe(PacketEncoder.encode(batch, channel.version())));
         }
 

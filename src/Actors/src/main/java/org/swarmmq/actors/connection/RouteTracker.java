@@ -23,6 +23,7 @@ final class RouteTracker<M, T> {
         boolean routed;
         int confirmations;
         int confirmed;
+        int matched = -1;
 
         Pending(M message, T token, long sentAtNanos) {
             this.message = message;
@@ -33,6 +34,10 @@ final class RouteTracker<M, T> {
         boolean complete() {
             return routed && confirmed >= confirmations;
         }
+    }
+
+    /** A complete message: the caller's token, and how many clients it matched (-1: not known). */
+    record Done<T>(T token, int matched) {
     }
 
     /** A message to route again, under {@code correlationId}. */
@@ -51,11 +56,31 @@ final class RouteTracker<M, T> {
 
     /** The topic entity routed it to {@code confirmations} persistent sessions; the token if now complete. */
     T routed(long correlationId, int confirmations) {
+        Done<T> done = routed(correlationId, confirmations, -1);
+        return done == null ? null : done.token();
+    }
+
+    /** {@link #routed(long, int)}, also saying how many clients it matched; the token and that count if complete. */
+    Done<T> routed(long correlationId, int confirmations, int matched) {
         Pending<M, T> p = pending.get(correlationId);
         if (p == null) return null;
         p.routed = true;
         p.confirmations = confirmations;
-        return completed(correlationId, p);
+        p.matched = matched;
+        return done(correlationId, p);
+    }
+
+    /** {@link #confirmed(long)} with the matched count, as {@link #routed(long, int, int)}. */
+    Done<T> confirmedDone(long correlationId) {
+        Pending<M, T> p = pending.get(correlationId);
+        if (p == null) return null;
+        p.confirmed++;
+        return done(correlationId, p);
+    }
+
+    private Done<T> done(long correlationId, Pending<M, T> p) {
+        T token = completed(correlationId, p);
+        return token == null ? null : new Done<>(token, p.matched);
     }
 
     /** A session stored it; the token if now complete. */

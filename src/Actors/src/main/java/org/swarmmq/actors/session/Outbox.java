@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.swarmmq.protocol.codec.PacketEncoder;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.PropertyId;
+import org.swarmmq.protocol.packets.ProtocolVersion;
 import org.swarmmq.protocol.packets.PubRel;
 import org.swarmmq.protocol.packets.Publish;
 
@@ -21,6 +23,11 @@ import org.swarmmq.protocol.packets.Publish;
  * <p>MQTT 5 Message Expiry: a queued message whose time is up is dropped, never sent
  * [MQTT-3.3.2-5]; one sent carries the interval that is left [MQTT-3.3.2-6]. Time comes from the
  * clock given (a test's own).
+ *
+ * <p>MQTT 5 Maximum Packet Size of the client: a PUBLISH whose encoded size (as it would be sent:
+ * packet id, remaining expiry, subscription ids and all) exceeds it is discarded before it gets a
+ * packet identifier, counted in {@link #tooLarge()}, and the session goes on as if it had been
+ * delivered [MQTT-3.1.2-25]. So is one in flight that a new connection's smaller limit refuses.
  */
 public final class Outbox {
     /** Sent, awaiting PUBACK (QoS 1) or PUBREC (QoS 2); value is the PUBLISH as sent. */
@@ -36,6 +43,11 @@ public final class Outbox {
     private int nextId = 1;
     private long dropped;
     private long expired;
+    private int maxPacketSize = NO_LIMIT;
+    private long tooLarge;
+
+    /** No Maximum Packet Size (MQTT 3, or none in CONNECT). */
+    public static final int NO_LIMIT = Integer.MAX_VALUE;
 
     /**
      * A message waiting for the window, when it expires (epoch ms; {@link #NEVER} if not), and
@@ -67,6 +79,11 @@ public final class Outbox {
         this.maxInflight = maxInflight;
     }
 
+    /** The client's Maximum Packet Size [MQTT-3.1.2-24]; {@link #NO_LIMIT} (or 0, unknown) for none. */
+    public void setMaxPacketSize(int maxPacketSize) {
+        this.maxPacketSize = maxPacketSize <= 0 ? NO_LIMIT : maxPacketSize;
+    }
+
     /**
      * A message for the client, with its delivery QoS already decided and packet id 0. Online,
      * QoS 0 goes straight out; QoS 1/2 goes out if the window has room, else waits in the queue.
@@ -89,11 +106,17 @@ public final class Outbox {
             return List.of();
         }
         if (p.qos() == 0) {
-            if (online) return List.of(withRemainingExpiry(p, expiresAtMillis, now));
-            dropped++;
-            return List.of();
+            if (!online) {
+                dropped++;
+                return List.of();
+            }
+            Publish out = withRemainingExpiry(p, expiresAtMillis, now);
+            return fits(out) ? List.of(out) : List.of();
         }
-        if (online && queue.isEmpty() && inflight() < maxInflight) return List.of(send(p, expiresAtMillis, now, shared));
+        if (online && queue.isEmpty() && inflight() < maxInflight) {
+            Publish sent = send(p, expiresAtMillis, now, shared);
+            return sent == null ? List.of() : List.of(sent);
+        }
         if (queue.size() >= maxQueued) {
             dropped++;
             return List.of();
@@ -145,7 +168,13 @@ public final class Outbox {
      */
     public List<Packet> resume() {
         List<Packet> out = new ArrayList<>();
-        for (Publish p : awaitingAck.values()) {
+        for (var it = awaitingAck.values().iterator(); it.hasNext(); ) {
+            Publish p = it.next();
+            if (!fits(p)) { // this connection takes less than the one it was sent on: done with it
+                it.remove();
+                inflightShared.remove(p.packetId());
+                continue;
+            }
             out.add(new Publish(true, p.qos(), p.retain(), p.topic(), p.packetId(), p.payload(), p.properties()));
         }
         out.addAll(awaitingComp.values());
@@ -222,6 +251,11 @@ public final class Outbox {
         return dropped;
     }
 
+    /** Messages discarded because they exceed the client's Maximum Packet Size [MQTT-3.1.2-25]. */
+    public long tooLarge() {
+        return tooLarge;
+    }
+
     /** Messages dropped because their Message Expiry Interval passed before they could be sent. */
     public long expired() {
         return expired;
@@ -233,17 +267,36 @@ public final class Outbox {
         List<Packet> out = new ArrayList<>();
         while (!queue.isEmpty() && inflight() < maxInflight) {
             Queued q = queue.poll();
-            if (now >= q.expiresAtMillis()) expired++; // [MQTT-3.3.2-5]
-            else out.add(send(q.publish(), q.expiresAtMillis(), now, q.shared()));
+            if (now >= q.expiresAtMillis()) {
+                expired++; // [MQTT-3.3.2-5]
+                continue;
+            }
+            Publish sent = send(q.publish(), q.expiresAtMillis(), now, q.shared());
+            if (sent != null) out.add(sent);
         }
         return out;
     }
 
+    /** The PUBLISH put in flight with a new packet id, or null when it is too large for the client. */
     private Publish send(Publish p, long expiresAtMillis, long now, SharedOrigin shared) {
-        Publish sent = withRemainingExpiry(p, expiresAtMillis, now).withPacketId(allocateId());
+        Publish out = withRemainingExpiry(p, expiresAtMillis, now);
+        if (!fits(out)) return null; // before a packet id is taken [MQTT-3.1.2-25]
+        Publish sent = out.withPacketId(allocateId());
         awaitingAck.put(sent.packetId(), sent);
         if (shared != null) inflightShared.put(sent.packetId(), shared);
         return sent;
+    }
+
+    /**
+     * [MQTT-3.1.2-24] whether the PUBLISH, as sent (any packet id is two bytes: 1 stands in for
+     * one not yet taken), is within the client's Maximum Packet Size; counted when it is not.
+     */
+    private boolean fits(Publish p) {
+        if (maxPacketSize == NO_LIMIT) return true;
+        Publish sized = p.qos() > 0 && p.packetId() == 0 ? p.withPacketId(1) : p;
+        if (PacketEncoder.encodedSize(sized, ProtocolVersion.V5) <= maxPacketSize) return true;
+        tooLarge++;
+        return false;
     }
 
     /** The next id not in flight; the window is far smaller than 65535, so this ends. */

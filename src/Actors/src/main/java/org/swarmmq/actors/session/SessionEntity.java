@@ -26,6 +26,7 @@ import org.swarmmq.actors.topic.TopicEntity;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicRoots;
 import org.swarmmq.protocol.channel.Channel;
+import org.swarmmq.protocol.channel.OutboundPackets;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Properties;
 import org.swarmmq.protocol.packets.PropertyId;
@@ -55,8 +56,14 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "session");
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
 
-    /** Limits a session applies; mosquitto's defaults are max_inflight_messages 20, max_queued_messages 1000. */
-    public record Limits(int maxInflight, int maxQueued) {
+    /**
+     * Limits a session applies; mosquitto's defaults are max_inflight_messages 20, max_queued_messages 1000.
+     * {@code maxSubscriptions}: filters one client may hold (0: no limit); more are refused with 0x97.
+     */
+    public record Limits(int maxInflight, int maxQueued, int maxSubscriptions) {
+        public Limits(int maxInflight, int maxQueued) {
+            this(maxInflight, maxQueued, 0);
+        }
     }
 
     private final String clientId;
@@ -301,6 +308,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         pendingWill = null; // a new connection within the Will Delay Interval: no will [MQTT-3.1.3-9]
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
+        outbox.setMaxPacketSize(a.maxPacketSize()); // before resume: a re-sent PUBLISH must fit too
         connection.tell(new ConnectionProtocol.Attached(sessionPresent, inboundQos2, getContext().getSelf()));
         SharedMember.presence(clientId, subscriptions.keySet(), true, r -> topicOf(r.sharedFilter()).tell(r));
         send(outbox.resume());
@@ -372,8 +380,14 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         List<Subscription> accepted = new ArrayList<>();
         int subscriptionId = packet.properties().intValue(PropertyId.SUBSCRIPTION_IDENTIFIER, 0);
         for (Subscription s : packet.subscriptions()) {
-            if (!TopicFilters.isValidSubscription(s.topicFilter())) { // $share/... too, as mosquitto for 3.1.1
-                codes.add(ReasonCode.TOPIC_FILTER_INVALID); // 3.1.1 encodes it as 0x80 [MQTT-3.9.3-2]
+            ReasonCode refusal = TopicFilters.isValidSubscription(s.topicFilter()) // $share/... too, as mosquitto
+                    ? null : ReasonCode.TOPIC_FILTER_INVALID; // 3.1.1 encodes it as 0x80 [MQTT-3.9.3-2]
+            if (refusal == null && limits.maxSubscriptions() > 0 && !subscriptions.containsKey(s.topicFilter())
+                    && subscriptions.size() >= limits.maxSubscriptions()) {
+                refusal = ReasonCode.QUOTA_EXCEEDED; // the administrative limit (3.9.3); 3.1.1 says 0x80 Failure
+            }
+            if (refusal != null) {
+                codes.add(refusal);
                 continue;
             }
             codes.add(ReasonCode.grantedQos(s.qos()));
@@ -411,7 +425,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
         if (!d.connection().equals(connection)) return this;
         List<Packet> out = new ArrayList<>();
-        out.add(new SubAck(d.packet().packetId(), codes, Properties.EMPTY));
+        out.add(new SubAck(d.packet().packetId(), codes, refusalReason(subs, codes)));
         for (Subscription s : subs) {
             List<Message> found = retained.get(s.topicFilter());
             if (found == null) continue;
@@ -426,6 +440,22 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
         send(out);
         return this;
+    }
+
+    /**
+     * A Reason String naming the filters over the subscription quota (3.9.2.1.1); the connection
+     * drops it for a client that asked for no problem information [MQTT-3.1.2-29] or when it does
+     * not fit [MQTT-3.9.2-1].
+     */
+    private Properties refusalReason(List<Subscription> subs, List<ReasonCode> codes) {
+        StringBuilder why = new StringBuilder();
+        for (int i = 0; i < subs.size(); i++) {
+            if (codes.get(i) != ReasonCode.QUOTA_EXCEEDED) continue;
+            why.append(why.length() == 0 ? "over the quota of " + limits.maxSubscriptions() + " subscriptions: " : ", ")
+                    .append(subs.get(i).topicFilter());
+        }
+        return why.length() == 0 ? Properties.EMPTY : Properties.EMPTY.with(PropertyId.REASON_STRING,
+                OutboundPackets.reasonString(why.toString()));
     }
 
     private Behavior<Command> onUnsubscribe(UnsubscribeRequest r) {
@@ -469,13 +499,20 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         long expiresAt = d.message().expiresAtMillis();
         SharedOrigin shared = delivery.shared().isEmpty() ? null
                 : new SharedOrigin(delivery.shared(), d.message().qos(), expiresAt);
+        long tooLargeBefore = outbox.tooLarge();
         send(outbox.offer(d.message().toPublish(delivery.qos(), retain, delivery.subscriptionIds()),
                 connection != null, expiresAt, shared));
-        boolean dropped = outbox.dropped() > droppedBefore;
-        if (dropped && droppedBefore % 1000 == 0) {
+        if (outbox.tooLarge() > tooLargeBefore && tooLargeBefore % 1000 == 0) {
+            getContext().getLog().warn("Client {}: {} messages discarded so far, larger than its Maximum Packet Size"
+                    + " [MQTT-3.1.2-25]", clientId, outbox.tooLarge());
+        }
+        boolean queueDropped = outbox.dropped() > droppedBefore;
+        if (queueDropped && droppedBefore % 1000 == 0) {
             getContext().getLog().warn("Client {}: {} messages dropped so far (QoS 0 while offline, or a full"
                     + " queue: {} queued, {} in flight)", clientId, outbox.dropped(), outbox.queued(), outbox.inflight());
         }
+        // Discarded as too large: done with, as if delivered [MQTT-3.1.2-25]; nothing to store.
+        boolean dropped = queueDropped || outbox.tooLarge() > tooLargeBefore;
         if (delivery.qos() > 0 && persistent && !dropped) {
             // Held in the record before the publisher hears: a SIGKILL of this node then loses nothing
             // the publisher was told is delivered. Writes coalesce: one in flight, the next takes the rest.

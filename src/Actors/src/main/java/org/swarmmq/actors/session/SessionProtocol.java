@@ -22,10 +22,18 @@ public final class SessionProtocol {
      * A connection with this client id completed CONNECT. {@code cleanStart} discards any earlier
      * session [MQTT-3.1.2-6]; {@code sessionExpirySeconds} is how long this one outlives the
      * connection: 0 ends it with the connection, {@code Channel.NEVER_EXPIRES} (clean session 0)
-     * keeps it until a clean start.
+     * keeps it until a clean start. {@code maxPacketSize}: the MQTT 5 client's Maximum Packet Size,
+     * nothing larger is sent to it [MQTT-3.1.2-24]; 0 (a sender that did not know the field) or
+     * Integer.MAX_VALUE: no limit.
      */
     public record Attach(ActorRef<ConnectionProtocol.Command> connection, ProtocolVersion version,
-                         boolean cleanStart, long sessionExpirySeconds, int receiveMaximum) implements Command {
+                         boolean cleanStart, long sessionExpirySeconds, int receiveMaximum, int maxPacketSize)
+            implements Command {
+        public Attach(ActorRef<ConnectionProtocol.Command> connection, ProtocolVersion version,
+                      boolean cleanStart, long sessionExpirySeconds, int receiveMaximum) {
+            this(connection, version, cleanStart, sessionExpirySeconds, receiveMaximum, Outbox.NO_LIMIT);
+        }
+
         public boolean persistent() {
             return sessionExpirySeconds > 0;
         }

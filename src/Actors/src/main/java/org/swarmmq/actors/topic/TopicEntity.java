@@ -132,7 +132,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
             return Effect().none();
         }
         int confirmations = fanout.deliver(c.message(), deliveries, this::session, c.replyTo(), c.correlationId());
-        Routed routed = new Routed(c.correlationId(), confirmations);
+        Routed routed = new Routed(c.correlationId(), confirmations, deliveries.size()); // with the wildcard entity's
         Message m = c.message();
         if (!m.retain() || (m.payload().isEmpty() && !state.hasRetained(m.topic()))) {
             if (c.replyTo() != null) c.replyTo().tell(routed);

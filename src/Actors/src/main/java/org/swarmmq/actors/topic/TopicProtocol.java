@@ -64,9 +64,20 @@ public final class TopicProtocol {
      * The message left its topic entity (and a retained one is journaled). {@code confirmations}
      * persistent sessions were given it at QoS 1 or 2; each answers {@link Confirmed} once the
      * message is in its stored record. Only then may the publisher be acknowledged: a node that
-     * dies afterwards cannot take an acknowledged message with it.
+     * dies afterwards cannot take an acknowledged message with it. {@code matched}: how many clients
+     * a subscription matched (0: an MQTT 5 publisher hears 0x10 No matching subscribers), or
+     * {@link #UNKNOWN} from a node that did not send it.
      */
-    public record Routed(long correlationId, int confirmations) implements RouteReply {
+    public record Routed(long correlationId, int confirmations, int matched) implements RouteReply {
+        public static final int UNKNOWN = -1;
+
+        public Routed(long correlationId, int confirmations) {
+            this(correlationId, confirmations, UNKNOWN);
+        }
+
+        public boolean noMatchingSubscribers() {
+            return matched == 0;
+        }
     }
 
     /** A persistent session stored the message of {@code correlationId}. */

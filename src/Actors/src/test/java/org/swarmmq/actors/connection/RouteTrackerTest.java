@@ -62,4 +62,17 @@ class RouteTrackerTest {
         assertNull(tracker.confirmed(99));
         assertEquals(0, tracker.size());
     }
+
+    @Test
+    @DisplayName("the number of clients matched comes with the completion, whether Routed or the last Confirmed completes it")
+    void matchedCount() {
+        long a = tracker.start("a", "ack-a", 0);
+        assertEquals(new RouteTracker.Done<>("ack-a", 0), tracker.routed(a, 0, 0));
+        long b = tracker.start("b", "ack-b", 0);
+        assertNull(tracker.confirmedDone(b));
+        assertEquals(new RouteTracker.Done<>("ack-b", 3), tracker.routed(b, 1, 3));
+        long c = tracker.start("c", "ack-c", 0);
+        assertNull(tracker.routed(c, 1, 2));
+        assertEquals(new RouteTracker.Done<>("ack-c", 2), tracker.confirmedDone(c));
+    }
 }

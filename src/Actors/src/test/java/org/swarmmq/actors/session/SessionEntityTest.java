@@ -44,7 +44,7 @@ import org.swarmmq.protocol.packets.Unsubscribe;
  * TestProbe stands in for the connection actor.
  */
 class SessionEntityTest {
-    private static final SessionEntity.Limits LIMITS = new SessionEntity.Limits(20, 1000);
+    private static final SessionEntity.Limits LIMITS = new SessionEntity.Limits(20, 1000, 8); // 8 filters a client
 
     @TempDir
     static Path dir;
@@ -138,7 +138,7 @@ class SessionEntityTest {
         TopicProtocol.RouteReply first = replies.receiveMessage(TestNode.TIMEOUT);
         TopicProtocol.RouteReply second = replies.receiveMessage(TestNode.TIMEOUT);
         java.util.Set<TopicProtocol.RouteReply> got = java.util.Set.of(first, second);
-        assertEquals(java.util.Set.of(new TopicProtocol.Routed(11, 1), new TopicProtocol.Confirmed(11)), got,
+        assertEquals(java.util.Set.of(new TopicProtocol.Routed(11, 1, 2), new TopicProtocol.Confirmed(11)), got,
                 "one persistent session among the two subscribers");
         replies.expectNoMessage(java.time.Duration.ofMillis(300));
 
@@ -338,5 +338,24 @@ class SessionEntityTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    @DisplayName("(3.9.3) max-subscriptions-per-client: filters beyond the quota get SUBACK 0x97 Quota exceeded; one held already, or a freed place, is granted")
+    void subscriptionQuota() {
+        TestProbe<ConnectionProtocol.Command> conn = connection(node);
+        attach(node, "quota-client", conn, true, false, 65_535);
+        List<Subscription> ten = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) ten.add(new Subscription("quota/" + i, 1));
+        node.session("quota-client").tell(new SessionProtocol.SubscribeRequest(conn.getRef(), new Subscribe(1, ten, Properties.EMPTY)));
+        List<ReasonCode> codes = new java.util.ArrayList<>(java.util.Collections.nCopies(8, ReasonCode.GRANTED_QOS_1));
+        codes.addAll(List.of(ReasonCode.QUOTA_EXCEEDED, ReasonCode.QUOTA_EXCEEDED));
+        assertEquals(new SubAck(1, codes, Properties.EMPTY.with(org.swarmmq.protocol.packets.PropertyId.REASON_STRING,
+                "over the quota of 8 subscriptions: quota/8, quota/9")), expectSend(conn).get(0));
+        subscribe(node, "quota-client", conn, "quota/0", 0); // held already: a replacement, not one more
+        node.session("quota-client").tell(new SessionProtocol.UnsubscribeRequest(conn.getRef(),
+                new Unsubscribe(2, List.of("quota/1"), Properties.EMPTY)));
+        expectSend(conn);
+        subscribe(node, "quota-client", conn, "quota/9", 1);
     }
 }

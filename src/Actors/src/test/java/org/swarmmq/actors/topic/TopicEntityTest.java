@@ -277,4 +277,30 @@ class TopicEntityTest {
             }
         }
     }
+
+    private static TopicProtocol.Routed routedReply(TestNode n, Message m, boolean viaWildcard) {
+        TestProbe<TopicProtocol.RouteReply> replies = n.kit.createTestProbe(TopicProtocol.RouteReply.class);
+        if (viaWildcard) new Router(n.sharding, new NodeRoutes.Flags()).route(m, replies.getRef(), 8);
+        else n.topic(TopicRoots.entityIdOf(m.topic())).tell(new TopicProtocol.Route(m, Map.of(), replies.getRef(), 8));
+        while (true) {
+            if (replies.receiveMessage(TestNode.TIMEOUT) instanceof TopicProtocol.Routed r) return r;
+        }
+    }
+
+    @Test
+    @DisplayName("Routed says how many clients matched (MQTT 5 PUBACK 0x10 when none): at the root, and with the wildcard entity's matches")
+    void routedCountsMatchedClients() {
+        TopicProtocol.Routed none = routedReply(node, message("matched-none/t", "x", 1, false), false);
+        assertEquals(0, none.matched());
+        assertTrue(none.noMatchingSubscribers());
+        subscribe(node, "mc-exact", "matched/t", qos(1, 0), false);
+        subscribe(node, "mc-exact", "matched/#", qos(0, 0), false); // the same client twice: one delivery
+        subscribe(node, "mc-wild", "+/t", qos(1, 0), false); // wildcard-first: lives in the wildcard entity
+        assertEquals(1, routedReply(node, message("matched/t", "x", 1, false), false).matched(),
+                "the root alone knows its own subscriber");
+        TopicProtocol.Routed both = routedReply(node, message("matched/t", "x", 1, false), true);
+        assertEquals(2, both.matched(), "the wildcard entity's match is counted by the root");
+        assertFalse(both.noMatchingSubscribers());
+        assertEquals(0, routedReply(node, message("matched-none/u", "x", 1, false), true).matched());
+    }
 }

@@ -47,6 +47,8 @@ public final class Channel {
     private String clientId;
     private Will will;
     private Properties connackProperties = Properties.EMPTY;
+    /** What the client's CONNECT allows us to send it (MQTT 5; none for MQTT 3). */
+    private ClientLimits clientLimits = ClientLimits.NONE;
     private boolean connected;
     private boolean attaching;
     private boolean closing;
@@ -68,7 +70,7 @@ public final class Channel {
     private Will willAfterAuth;
 
     private static final class PendingAck {
-        final Packet ack;
+        Packet ack;
         boolean ready;
 
         PendingAck(Packet ack, boolean ready) {
@@ -111,6 +113,11 @@ public final class Channel {
     /** Who the client authenticated as, or null. */
     public String user() {
         return auth.user();
+    }
+
+    /** What the client's CONNECT allows us to send it; {@link ClientLimits#NONE} before CONNECT and for MQTT 3. */
+    public ClientLimits clientLimits() {
+        return clientLimits;
     }
 
     /** A packet from the client, decoded. */
@@ -172,6 +179,7 @@ public final class Channel {
             props = props.with(PropertyId.MAXIMUM_PACKET_SIZE, announced);
         }
         clientId = id;
+        clientLimits = ClientLimits.of(c);
         willAfterAuth = c.will(); // a client that never authenticated has no will
         if (version.isV5() && c.properties().intValue(PropertyId.REQUEST_RESPONSE_INFORMATION, 0) == 1) {
             // 3.2.2.3.15: a topic prefix this client may use for response topics (request/response)
@@ -198,7 +206,8 @@ public final class Channel {
                 ? c.properties().longValue(PropertyId.SESSION_EXPIRY_INTERVAL, 0) // 3.1.2.11.2: absent is 0
                 : c.cleanStart() ? 0 : NEVER_EXPIRES;
         int receiveMaximum = c.properties().intValue(PropertyId.RECEIVE_MAXIMUM, 65_535);
-        attachAfterAuth = new Attach(clientId, version, c.cleanStart(), sessionExpirySeconds, receiveMaximum);
+        attachAfterAuth = new Attach(clientId, version, c.cleanStart(), sessionExpirySeconds, receiveMaximum,
+                clientLimits.maxPacketSize());
         onAuthStep(auth.connect(c, nowNanos), false, out);
     }
 
@@ -336,10 +345,22 @@ public final class Channel {
 
     /** The message of {@code token} is routed (and stored where it must be): its ack may go, in order. */
     public List<ChannelEffect> routed(long token) {
+        return routed(token, false);
+    }
+
+    /**
+     * {@link #routed(long)}, knowing whether any subscription matched: if none did, an MQTT 5
+     * client's PUBACK or PUBREC says 0x10 No matching subscribers (3.4.2.1, 3.5.2.1), as mosquitto's do.
+     */
+    public List<ChannelEffect> routed(long token, boolean noMatchingSubscribers) {
         List<ChannelEffect> out = new ArrayList<>();
         PendingAck a = awaitingRoute.remove(token);
         if (a == null || closing) return out;
         a.ready = true;
+        if (noMatchingSubscribers && version.isV5()) {
+            if (a.ack instanceof PubAck ack) a.ack = new PubAck(ack.packetId(), ReasonCode.NO_MATCHING_SUBSCRIBERS, Properties.EMPTY);
+            else if (a.ack instanceof PubRec rec) a.ack = new PubRec(rec.packetId(), ReasonCode.NO_MATCHING_SUBSCRIBERS, Properties.EMPTY);
+        }
         drainAcks(out);
         return out;
     }
@@ -413,7 +434,10 @@ public final class Channel {
         }
         will = null;
         if (reason != null && version != null && version.isV5() && connected) {
-            out.add(new Send(Disconnect.of(reason))); // [MQTT-4.13.2-1] server DISCONNECT before closing (5.0)
+            // [MQTT-4.13.2-1] server DISCONNECT before closing (5.0), saying why (3.14.2.2.3); the
+            // connection drops the Reason String if it would not fit the client's Maximum Packet Size.
+            out.add(new Send(new Disconnect(reason, Properties.EMPTY.with(PropertyId.REASON_STRING,
+                    OutboundPackets.reasonString(why)))));
         }
         if (detach && (connected || attaching)) out.add(new Detach(List.copyOf(inboundQos2), sessionExpirySeconds));
         out.add(new Close(why));

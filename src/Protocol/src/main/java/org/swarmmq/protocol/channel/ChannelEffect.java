@@ -23,10 +23,16 @@ public sealed interface ChannelEffect {
     /**
      * CONNECT accepted so far: attach to (or create) the client's session. {@code sessionExpirySeconds}:
      * how long the session outlives the connection (0: it ends with it; {@link Channel#NEVER_EXPIRES}:
-     * an MQTT 3 persistent session, or MQTT 5's 0xFFFFFFFF).
+     * an MQTT 3 persistent session, or MQTT 5's 0xFFFFFFFF). {@code maxPacketSize}: the client's
+     * (MQTT 5 CONNECT), the largest PUBLISH its session may send it ({@link ClientLimits#NO_LIMIT}: none).
      */
     record Attach(String clientId, ProtocolVersion version, boolean cleanStart, long sessionExpirySeconds,
-                  int receiveMaximum) implements ChannelEffect {
+                  int receiveMaximum, int maxPacketSize) implements ChannelEffect {
+        public Attach(String clientId, ProtocolVersion version, boolean cleanStart, long sessionExpirySeconds,
+                      int receiveMaximum) {
+            this(clientId, version, cleanStart, sessionExpirySeconds, receiveMaximum, ClientLimits.NO_LIMIT);
+        }
+
         public boolean persistent() {
             return sessionExpirySeconds > 0;
         }

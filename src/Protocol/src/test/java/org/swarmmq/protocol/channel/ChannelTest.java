@@ -44,6 +44,13 @@ class ChannelTest {
         return type.cast(matching.get(0));
     }
 
+    /** A server DISCONNECT with {@code code}, saying why in a Reason String (3.14.2.2.3). */
+    private static void assertDisconnect(ReasonCode code, ChannelEffect e) {
+        Disconnect d = (Disconnect) assertInstanceOf(Send.class, e).packet();
+        assertEquals(code, d.reasonCode());
+        assertTrue(d.properties().has(PropertyId.REASON_STRING), d::toString);
+    }
+
     private static boolean closes(List<ChannelEffect> effects) {
         return !effects.isEmpty() && effects.get(effects.size() - 1) instanceof Close;
     }
@@ -73,7 +80,7 @@ class ChannelTest {
     void v5ProtocolErrorSendsDisconnect() {
         Channel c = connected(ProtocolVersion.V5, 0, null);
         List<ChannelEffect> e = c.handle(Connect.of(ProtocolVersion.V5, "c1", true, 0), 1);
-        assertEquals(new Send(Disconnect.of(ReasonCode.PROTOCOL_ERROR)), e.get(0));
+        assertDisconnect(ReasonCode.PROTOCOL_ERROR, e.get(0));
         assertTrue(closes(e));
     }
 
@@ -166,7 +173,7 @@ class ChannelTest {
         Channel taken = connected(ProtocolVersion.V5, 0, will());
         List<ChannelEffect> t = taken.takenOver();
         only(t, PublishWill.class);
-        assertEquals(new Send(Disconnect.of(ReasonCode.SESSION_TAKEN_OVER)), only(t, Send.class));
+        assertDisconnect(ReasonCode.SESSION_TAKEN_OVER, only(t, Send.class));
         assertTrue(t.stream().noneMatch(x -> x instanceof Detach), "the session lives on with the new connection");
     }
 
@@ -217,7 +224,7 @@ class ChannelTest {
         Channel c = connected(ProtocolVersion.V5, 0, null);
         Publish aliased = new Publish(false, 0, false, "t", 0, Bytes.EMPTY,
                 Properties.EMPTY.with(PropertyId.TOPIC_ALIAS, 1));
-        assertEquals(new Send(Disconnect.of(ReasonCode.TOPIC_ALIAS_INVALID)), c.handle(aliased, 1).get(0));
+        assertDisconnect(ReasonCode.TOPIC_ALIAS_INVALID, c.handle(aliased, 1).get(0));
     }
 
     @Test
@@ -305,11 +312,11 @@ class ChannelTest {
         for (int bad : new int[] {0, 3}) {
             Channel c = v5(V5_LIMITS, 0);
             c.attached(false, List.of());
-            assertEquals(new Send(Disconnect.of(ReasonCode.TOPIC_ALIAS_INVALID)), c.handle(aliased("x", bad, 0, 0), 1).get(0));
+            assertDisconnect(ReasonCode.TOPIC_ALIAS_INVALID, c.handle(aliased("x", bad, 0, 0), 1).get(0));
         }
         Channel unset = v5(V5_LIMITS, 0);
         unset.attached(false, List.of());
-        assertEquals(new Send(Disconnect.of(ReasonCode.PROTOCOL_ERROR)), unset.handle(aliased("", 2, 0, 0), 1).get(0));
+        assertDisconnect(ReasonCode.PROTOCOL_ERROR, unset.handle(aliased("", 2, 0, 0), 1).get(0));
     }
 
     @Test
@@ -325,7 +332,7 @@ class ChannelTest {
         c.routed(t1); // PUBACK 1 sent: one slot free
         only(c.handle(publish(1, 4), 1), Route.class);
         List<ChannelEffect> e = c.handle(publish(1, 5), 1);
-        assertEquals(new Send(Disconnect.of(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED)), e.get(0));
+        assertDisconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, e.get(0));
         assertTrue(closes(e));
     }
 
@@ -390,7 +397,7 @@ class ChannelTest {
         Channel c = withExpiry(0);
         List<ChannelEffect> e = c.handle(new Disconnect(ReasonCode.SUCCESS,
                 Properties.EMPTY.with(PropertyId.SESSION_EXPIRY_INTERVAL, 60L)), 1);
-        assertEquals(new Send(Disconnect.of(ReasonCode.PROTOCOL_ERROR)), e.get(0));
+        assertDisconnect(ReasonCode.PROTOCOL_ERROR, e.get(0));
         assertEquals(0, only(e, Detach.class).sessionExpirySeconds(), "the session still ends with the connection");
         assertTrue(only(e, Close.class).why().contains("MQTT-3.14.2-2"));
     }
