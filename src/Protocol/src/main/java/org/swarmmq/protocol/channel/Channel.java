@@ -57,27 +57,13 @@ public final class Channel {
     /** QoS 2 packet ids received and not yet released by PUBREL [MQTT-4.3.3-9]. */
     private final Set<Integer> inboundQos2 = new HashSet<>();
     /** Acknowledgements in PUBLISH order; each leaves once it and all before it are ready [MQTT-4.6.0-2]. */
-    private final ArrayDeque<PendingAck> acks = new ArrayDeque<>();
-    private final Map<Long, PendingAck> awaitingRoute = new HashMap<>();
-    private long lastToken;
+    private final InboundAcks acks = new InboundAcks();
     /** MQTT 5 topic aliases the client set: alias -> topic name [MQTT-3.3.2-12]. */
     private final Map<Integer, String> topicAliases = new HashMap<>();
-    /** Inbound QoS 1 PUBLISHes not yet acknowledged (QoS 2 ones are in inboundQos2 until PUBREL). */
-    private int unackedQos1;
     /** Authentication at CONNECT and MQTT 5 re-authentication (4.12); the Attach waits for it. */
     private final AuthExchange auth;
     private Attach attachAfterAuth;
     private Will willAfterAuth;
-
-    private static final class PendingAck {
-        Packet ack;
-        boolean ready;
-
-        PendingAck(Packet ack, boolean ready) {
-            this.ack = ack;
-            this.ready = ready;
-        }
-    }
 
     public Channel(Settings settings, long nowNanos) {
         this(settings, Authentication.NONE, nowNanos);
@@ -254,8 +240,7 @@ public final class Channel {
             case PUBREL -> {
                 int id = ((PubRel) p).packetId();
                 inboundQos2.remove(id);
-                acks.add(new PendingAck(new PubComp(id), true)); // [MQTT-4.3.3-11]
-                drainAcks(out);
+                acks.now(new PubComp(id), out); // [MQTT-4.3.3-11]
             }
             case PUBACK, PUBREC, PUBCOMP, SUBSCRIBE, UNSUBSCRIBE -> out.add(new ToSession(p));
             case PINGREQ -> out.add(new Send(PingResp.INSTANCE)); // [MQTT-3.12.4-1]
@@ -283,7 +268,7 @@ public final class Channel {
         p = resolveTopicAlias(p, out);
         if (p == null) return;
         boolean isNew = p.qos() == 1 || (p.qos() == 2 && !inboundQos2.contains(p.packetId()));
-        if (version.isV5() && isNew && unackedQos1 + inboundQos2.size() >= settings.receiveMaximum()) {
+        if (version.isV5() && isNew && acks.unackedQos1() + inboundQos2.size() >= settings.receiveMaximum()) {
             // [MQTT-3.3.4-9] more unacknowledged QoS 1/2 PUBLISHes than the Receive Maximum we sent
             close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, true, "more than " + settings.receiveMaximum()
                     + " QoS 1/2 PUBLISHes unacknowledged (Receive Maximum) [MQTT-3.3.4-9]", out);
@@ -291,17 +276,12 @@ public final class Channel {
         }
         switch (p.qos()) {
             case 0 -> out.add(new Route(p, 0));
-            case 1 -> {
-                unackedQos1++;
-                ackAfterRouting(p, new PubAck(p.packetId()), out);
-            }
+            case 1 -> out.add(new Route(p, acks.afterRouting(new PubAck(p.packetId()))));
             default -> {
                 if (inboundQos2.add(p.packetId())) {
-                    ackAfterRouting(p, new PubRec(p.packetId()), out);
+                    out.add(new Route(p, acks.afterRouting(new PubRec(p.packetId()))));
                 } else {
-                    // a re-sent PUBLISH before PUBREL: acknowledge again, deliver once [MQTT-4.3.3-10]
-                    acks.add(new PendingAck(new PubRec(p.packetId()), true));
-                    drainAcks(out);
+                    acks.now(new PubRec(p.packetId()), out); // a re-sent PUBLISH before PUBREL: acknowledge again, deliver once [MQTT-4.3.3-10]
                 }
             }
         }
@@ -335,14 +315,6 @@ public final class Channel {
                 p.properties().without(PropertyId.TOPIC_ALIAS));
     }
 
-    private void ackAfterRouting(Publish p, Packet ack, List<ChannelEffect> out) {
-        PendingAck pending = new PendingAck(ack, false);
-        acks.add(pending);
-        long token = ++lastToken;
-        awaitingRoute.put(token, pending);
-        out.add(new Route(p, token));
-    }
-
     /** The message of {@code token} is routed (and stored where it must be): its ack may go, in order. */
     public List<ChannelEffect> routed(long token) {
         return routed(token, false);
@@ -354,23 +326,8 @@ public final class Channel {
      */
     public List<ChannelEffect> routed(long token, boolean noMatchingSubscribers) {
         List<ChannelEffect> out = new ArrayList<>();
-        PendingAck a = awaitingRoute.remove(token);
-        if (a == null || closing) return out;
-        a.ready = true;
-        if (noMatchingSubscribers && version.isV5()) {
-            if (a.ack instanceof PubAck ack) a.ack = new PubAck(ack.packetId(), ReasonCode.NO_MATCHING_SUBSCRIBERS, Properties.EMPTY);
-            else if (a.ack instanceof PubRec rec) a.ack = new PubRec(rec.packetId(), ReasonCode.NO_MATCHING_SUBSCRIBERS, Properties.EMPTY);
-        }
-        drainAcks(out);
+        if (!closing) acks.routed(token, noMatchingSubscribers && version.isV5(), out);
         return out;
-    }
-
-    private void drainAcks(List<ChannelEffect> out) {
-        while (!acks.isEmpty() && acks.peek().ready) {
-            Packet ack = acks.poll().ack;
-            if (ack instanceof PubAck) unackedQos1--;
-            out.add(new Send(ack));
-        }
     }
 
     /** [MQTT-3.1.2-24] close a connection silent for one and a half keep alive periods. */
