@@ -142,7 +142,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
                     flush();
                     return this;
                 })
-                .onMessage(Close.class, m -> apply(channel.takenOver()))
+                .onMessage(Close.class, m -> apply(m.reason() == org.swarmmq.protocol.packets.ReasonCode.SERVER_SHUTTING_DOWN
+                        ? channel.serverShuttingDown() : channel.takenOver()))
                 .onMessage(SessionStopped.class, m -> apply(channel.sessionStopped()))
                 .onMessage(RouteReplied.class, m -> {
                     Long token = m.reply() instanceof TopicProtocol.Routed r

@@ -34,19 +34,22 @@ public final class MqttListener {
     private MqttListener() {
     }
 
-    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router) {
+    /** {@code connections}: every accepted connection is in it until its socket flow ends. */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router,
+                                                          Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
                 .to(Sink.foreach(c -> c.handleWith(connectionFlow(system, settings, router,
-                        c.remoteAddress().getHostString() + ":" + c.remoteAddress().getPort()), system)))
+                        c.remoteAddress().getHostString() + ":" + c.remoteAddress().getPort(), connections), system)))
                 .run(system);
     }
 
     static Flow<ByteString, ByteString, NotUsed> connectionFlow(ActorSystem<?> system, BrokerSettings settings,
-                                                                Router router, String remote) {
+                                                                Router router, String remote, Connections connections) {
         ActorRef<Command> actor = system.systemActorOf(ConnectionActor.create(settings, router, remote),
                 "mqtt-connection-" + SEQ.incrementAndGet(), Props.empty());
+        connections.opened(actor);
         Pair<ActorRef<Object>, Source<Object, NotUsed>> out = ActorSource.<Object, Command>actorRefWithBackpressure(
                         actor, new OutboundReady(),
                         m -> m == ConnectionActor.END_OF_OUTPUT
@@ -59,6 +62,10 @@ public final class MqttListener {
                 (ActorRef<Ack> ackTo, Object element) -> new Received(element, ackTo),
                 StreamStarted::new, Ack.INSTANCE, new StreamEnded(), StreamFailed::new);
         return Flow.fromSinkAndSourceCoupled(DecodeStage.flow(settings.maxPacketSize()).to(in),
-                out.second().map(o -> (ByteString) o));
+                        out.second().map(o -> (ByteString) o))
+                .watchTermination((notUsed, done) -> {
+                    done.whenComplete((d, e) -> connections.closed(actor));
+                    return notUsed;
+                });
     }
 }

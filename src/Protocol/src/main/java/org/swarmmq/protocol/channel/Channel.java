@@ -349,6 +349,18 @@ public final class Channel {
         return out;
     }
 
+    /**
+     * This node shuts down while the client is connected: an MQTT 5 client hears DISCONNECT 0x8B
+     * before the socket closes [MQTT-4.13.2-1]. The session (maybe on another node, which stays)
+     * is detached so it starts its expiry and queues for the client's return elsewhere; the will
+     * goes as on any close without the client's DISCONNECT [MQTT-3.1.2-8], delayed by the session.
+     */
+    public List<ChannelEffect> serverShuttingDown() {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (!closing) close(ReasonCode.SERVER_SHUTTING_DOWN, true, "node shutting down", out);
+        return out;
+    }
+
     private void close(ReasonCode reason, boolean publishWill, String why, List<ChannelEffect> out) {
         close(reason, publishWill, why, out, true);
     }
