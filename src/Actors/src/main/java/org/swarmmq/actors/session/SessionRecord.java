@@ -11,6 +11,11 @@ import org.swarmmq.protocol.packets.Publish;
  * durable state store: its subscriptions, its outbound messages (in flight as sent, PUBRELs
  * awaiting PUBCOMP, queued with when each expires) and the inbound QoS 2 ids not yet released
  * [MQTT-4.1.0-1], and when the session expires if its client stays away (MQTT 5 Session Expiry).
+ *
+ * <p>{@code expirySeconds} is the Session Expiry Interval the client connected with (added later:
+ * a record written before it reads as 0). While the client is connected {@code expiresAtMillis}
+ * is {@link #NO_EXPIRY}; a session restored from such a record lost its connection with its node,
+ * and its expiry runs from the restore.
  */
 public record SessionRecord(
         int protocolLevel,
@@ -19,7 +24,8 @@ public record SessionRecord(
         List<Integer> releasing,
         List<Outbox.Queued> queued,
         List<Integer> inboundQos2,
-        long expiresAtMillis) implements CborSerializable {
+        long expiresAtMillis,
+        long expirySeconds) implements CborSerializable {
     /** {@link #expiresAtMillis} of a session that does not expire while its client is away, or is online. */
     public static final long NO_EXPIRY = 0;
 }

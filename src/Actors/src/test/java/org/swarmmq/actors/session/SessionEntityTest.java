@@ -265,6 +265,28 @@ class SessionEntityTest {
     }
 
     @Test
+    @DisplayName("Session Expiry: a connection that stops without a Detach (its node died) counts as gone; the session's expiry runs from then")
+    void connectionLostWithoutDetach() {
+        var conn = connection(node);
+        node.session("lost-conn").tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V5, true, 1, 65_535));
+        conn.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        subscribe(node, "lost-conn", conn, "slc/t", 1);
+        node.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+            assertTrue(join(node.sessionStore().getObject("session|lost-conn")).value().isPresent(), "stored");
+            return null;
+        });
+        conn.stop(); // no Detach: the connection's node is gone
+        node.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+            assertTrue(join(node.sessionStore().getObject("session|lost-conn")).value().isEmpty(),
+                    "expired 1 s after its connection was lost: record deleted");
+            return null;
+        });
+        var again = connection(node);
+        node.session("lost-conn").tell(new SessionProtocol.Attach(again.getRef(), ProtocolVersion.V5, false, 60, 65_535));
+        assertFalse(again.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(), "[MQTT-3.2.2-2]");
+    }
+
+    @Test
     @DisplayName("a clean session that ends and reconnects at once: the new Attach is not lost")
     void detachThenAttachAtOnce() {
         var conn = connection(node);
@@ -329,6 +351,35 @@ class SessionEntityTest {
             // The subscription itself was restored in the topic entity's journal.
             route(n2, message("pr/t", "after restart", 1, false));
             assertEquals(Bytes.utf8("after restart"), expectPublish(conn).payload());
+        }
+    }
+
+    @Test
+    @DisplayName("Session Expiry: a session stored while its client was connected and restored after its node went (the connection with it) expires, counted from the restore")
+    void connectedSessionRestoredExpires() throws Exception {
+        Path data = dir.resolve("restart-connected");
+        try (TestNode n1 = TestNode.start(data).withTopics().withSessions(LIMITS)) {
+            var conn = connection(n1);
+            n1.session("was-connected").tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V5, true, 1, 65_535));
+            conn.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+            subscribe(n1, "was-connected", conn, "prc/t", 1);
+            n1.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+                var r = join(n1.sessionStore().getObject("session|was-connected")).value();
+                assertTrue(r.isPresent() && r.get().subscriptions().containsKey("prc/t"), "stored with its subscription");
+                assertEquals(SessionRecord.NO_EXPIRY, r.get().expiresAtMillis(), "connected: no deadline yet");
+                return null;
+            });
+        } // no Detach: the node goes with the connection
+        try (TestNode n2 = TestNode.start(data).withTopics().withSessions(LIMITS)) {
+            route(n2, message("prc/t", "starts the session again", 1, false));
+            n2.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+                assertTrue(join(n2.sessionStore().getObject("session|was-connected")).value().isEmpty(),
+                        "expired 1 s after the restore: record deleted");
+                return null;
+            });
+            var conn = connection(n2);
+            n2.session("was-connected").tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V5, false, 60, 65_535));
+            assertFalse(conn.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(), "[MQTT-3.2.2-2]");
         }
     }
 
