@@ -230,6 +230,7 @@ class SerializationTest {
                 true, kit.<SessionProtocol.Command>createTestProbe().getRef(),
                 kit.<TopicProtocol.Subscribed>createTestProbe().getRef()));
         assertRoundTrip(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER));
+        assertRoundTrip(new ConnectionProtocol.Detached(true));
         assertRoundTrip(new ConnectionProtocol.Send(List.of(
                 new SubAck(3, List.of(ReasonCode.GRANTED_QOS_1, ReasonCode.TOPIC_FILTER_INVALID), Properties.EMPTY),
                 new Publish(false, 1, true, "a/b", 9, Bytes.utf8("p"), publishable()),

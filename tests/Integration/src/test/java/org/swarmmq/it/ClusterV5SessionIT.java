@@ -202,8 +202,6 @@ class ClusterV5SessionIT {
         }
         publish(1, topic, "while away");
         Thread.sleep(3_000); // past the 2 s of the CONNECT of one and the DISCONNECT of the other
-        // Not checked at once: a CONNECT on another node right after the socket closed can reach
-        // the session before the old connection's Detach (docs/architecture.md, open questions).
         try (RawClient c = open(2)) {
             assertFalse(c.connect(connect(zero, false, 0, null, 0)).sessionPresent(), "600 -> 0 at DISCONNECT: ended");
             c.expectNothing(QUIET);
@@ -220,6 +218,25 @@ class ClusterV5SessionIT {
 
     @Test
     @Order(6)
+    @DisplayName("[MQTT-3.14.2-2] DISCONNECT with Session Expiry 0 on node A, and once the server closed the socket a CONNECT (clean start 0) on node B: no session, 10 times")
+    void endedSessionIsGoneAtOnceOnAnotherNode() {
+        for (int i = 0; i < 10; i++) {
+            String id = Ids.unique("dnow");
+            try (RawClient c = open(i % 3)) {
+                c.connect(connect(id, true, 600, null, 0));
+                c.subscribe(Ids.unique("dnow") + "/t", 1);
+                c.send(new Disconnect(ReasonCode.SUCCESS, Properties.EMPTY.with(PropertyId.SESSION_EXPIRY_INTERVAL, 0L)));
+                assertTrue(c.closedWithin(Duration.ofSeconds(5)));
+            }
+            try (RawClient c = open((i + 1) % 3)) {
+                // The socket closes only once the session handled the Detach, so this Attach comes after it.
+                assertFalse(c.connect(connect(id, false, 0, null, 0)).sessionPresent(), "round " + i + ": ended");
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
     @DisplayName("[MQTT-3.1.2-23] SIGKILL a node with MQTT 5 clients on it: once it is downed, each session (on a node that lives, or restored from its record) counts its client as gone, and one of 2 s expires; one of 300 s is found with its message; the node rejoins")
     void sigkillEndsTheConnections() throws InterruptedException {
         int dying = 2;
@@ -260,7 +277,7 @@ class ClusterV5SessionIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     @DisplayName("[MQTT-4.13.2-1] SIGTERM a node: each MQTT 5 client on it (ours and HiveMQ's) gets DISCONNECT 0x8B before the socket closes, wherever its session lives; each finds its session on another node, and one of 2 s has expired there")
     void sigtermSendsServerShuttingDown() throws Exception {
         int leaving = 2;

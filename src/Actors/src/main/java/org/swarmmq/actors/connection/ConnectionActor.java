@@ -78,6 +78,8 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
     private RecipientRef<SessionProtocol.Command> session;
     private final ArrayDeque<Packet> outbound = new ArrayDeque<>();
     private boolean outboundReady = true;
+    /** A Detach was told and its Detached has not come: the socket stays open until it does (or 5 s). */
+    private boolean awaitingDetached;
     private long droppedQos0;
 
     private ConnectionActor(ActorContext<Command> ctx, TimerScheduler<Command> timers, BrokerSettings settings,
@@ -210,6 +212,7 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
             } else if (e instanceof ChannelEffect.Detach d) {
                 if (session != null) session.tell(new SessionProtocol.Detach(getContext().getSelf(), d.inboundQos2(),
                         d.sessionExpirySeconds()));
+                awaitingDetached = session != null;
                 session = null;
             } else if (e instanceof ChannelEffect.Close c) {
                 next = closing(c.why());
@@ -290,14 +293,19 @@ public final class ConnectionActor extends AbstractBehavior<Command> {
         timers.cancelAll();
         // flush() sent what was pending if the socket was free; otherwise the next OutboundReady
         // sends it. The end of output may only follow an acknowledgement of the last write.
-        if (out != null && outboundReady && outbound.isEmpty()) out.tell(END_OF_OUTPUT);
+        if (out != null && outboundReady && outbound.isEmpty() && !awaitingDetached) out.tell(END_OF_OUTPUT);
         // Give the socket a moment to drain what is queued; the stream's end stops us.
         timers.startSingleTimer(new ConnectTimedOut(), Duration.ofSeconds(5));
         return Behaviors.receive(Command.class)
                 .onMessage(OutboundReady.class, m -> {
                     outboundReady = true;
-                    if (outbound.isEmpty()) out.tell(END_OF_OUTPUT);
-                    else flush();
+                    if (!outbound.isEmpty()) flush();
+                    else if (!awaitingDetached) out.tell(END_OF_OUTPUT);
+                    return Behaviors.same();
+                })
+                .onMessage(Detached.class, m -> {
+                    awaitingDetached = false;
+                    if (out != null && outboundReady && outbound.isEmpty()) out.tell(END_OF_OUTPUT);
                     return Behaviors.same();
                 })
                 .onMessage(StreamEnded.class, m -> Behaviors.stopped())

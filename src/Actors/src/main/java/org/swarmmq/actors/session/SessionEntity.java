@@ -330,7 +330,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onDetach(Detach d) {
-        if (!d.connection().equals(connection)) return this; // an old connection, already replaced
+        if (!d.connection().equals(connection)) { // an old connection, already replaced
+            d.connection().tell(new ConnectionProtocol.Detached(false));
+            return this;
+        }
         getContext().unwatch(connection);
         connection = null;
         inboundQos2 = d.inboundQos2();
@@ -342,11 +345,13 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 timers.startSingleTimer(new Expired(), Duration.ofSeconds(expirySeconds));
             }
             persist();
+            d.connection().tell(new ConnectionProtocol.Detached(false));
             return this;
         }
         publishPendingWill(); // the session ends with the connection: the delay ends with it
         discardState();
         forgetStored();
+        d.connection().tell(new ConnectionProtocol.Detached(true));
         return passivate();
     }
 

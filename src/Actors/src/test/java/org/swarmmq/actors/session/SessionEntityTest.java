@@ -287,6 +287,32 @@ class SessionEntityTest {
     }
 
     @Test
+    @DisplayName("[MQTT-3.14.2-2] a Detach is answered once handled (the connection closes its socket after it): ended for expiry 0, kept otherwise, and for a replaced connection")
+    void detachIsAcknowledged() {
+        var ends = connection(node);
+        node.session("ack-ends").tell(new SessionProtocol.Attach(ends.getRef(), ProtocolVersion.V5, true, 3600, 65_535));
+        ends.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        node.session("ack-ends").tell(new SessionProtocol.Detach(ends.getRef(), List.of(), 0)); // DISCONNECT's new 0
+        assertEquals(new ConnectionProtocol.Detached(true), ends.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT));
+        var after = connection(node);
+        node.session("ack-ends").tell(new SessionProtocol.Attach(after.getRef(), ProtocolVersion.V5, false, 0, 65_535));
+        assertFalse(after.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(),
+                "an Attach sent after the Detached finds the session ended");
+
+        var kept = connection(node);
+        var replacing = connection(node);
+        node.session("ack-kept").tell(new SessionProtocol.Attach(kept.getRef(), ProtocolVersion.V5, true, 60, 65_535));
+        kept.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        node.session("ack-kept").tell(new SessionProtocol.Attach(replacing.getRef(), ProtocolVersion.V5, false, 60, 65_535));
+        replacing.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        kept.expectMessageClass(ConnectionProtocol.Close.class, TestNode.TIMEOUT); // taken over
+        node.session("ack-kept").tell(new SessionProtocol.Detach(kept.getRef(), List.of(), 60));
+        assertEquals(new ConnectionProtocol.Detached(false), kept.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT));
+        node.session("ack-kept").tell(new SessionProtocol.Detach(replacing.getRef(), List.of(), 60));
+        assertEquals(new ConnectionProtocol.Detached(false), replacing.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT));
+    }
+
+    @Test
     @DisplayName("a clean session that ends and reconnects at once: the new Attach is not lost")
     void detachThenAttachAtOnce() {
         var conn = connection(node);
