@@ -278,7 +278,7 @@ class ClusterV5SessionIT {
 
     @Test
     @Order(8)
-    @DisplayName("[MQTT-4.13.2-1] SIGTERM a node: each MQTT 5 client on it (ours and HiveMQ's) gets DISCONNECT 0x8B before the socket closes, wherever its session lives; each finds its session on another node, and one of 2 s has expired there")
+    @DisplayName("[MQTT-4.13.2-1] SIGTERM a node: each MQTT 5 client on it (ours and HiveMQ's) gets DISCONNECT 0x8B before the socket closes, wherever its session lives; each finds its session on another node, and one of 2 s has expired there; a will goes out")
     void sigtermSendsServerShuttingDown() throws Exception {
         int leaving = 2;
         int raw = 6; // sessions of several ids: some on the leaving node, some elsewhere
@@ -287,6 +287,7 @@ class ClusterV5SessionIT {
         List<String> topics = new ArrayList<>();
         List<RawClient> clients = new ArrayList<>();
         BlockingQueue<Throwable> hiveCauses = new LinkedBlockingQueue<>();
+        RawClient watcher = null;
         String hiveId = Ids.unique("shut-hive");
         String hiveTopic = Ids.unique("shut-hive") + "/t";
         Mqtt5BlockingClient hive = Mqtt5Client.builder().identifier(hiveId).serverHost(BrokerProcess.HOST)
@@ -303,6 +304,12 @@ class ClusterV5SessionIT {
             }
             hive.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
             hive.subscribeWith().topicFilter(hiveTopic).qos(MqttQos.AT_LEAST_ONCE).send();
+            String willId = Ids.unique("shut-will");
+            String willTopic = Ids.unique("shut-will") + "/will";
+            watcher = watcher(0, willTopic);
+            RawClient withWill = open(leaving);
+            clients.add(withWill);
+            withWill.connect(connect(willId, true, 0, willTopic, 0));
 
             int status = cluster.stop(leaving);
             long stopped = System.nanoTime();
@@ -318,6 +325,8 @@ class ClusterV5SessionIT {
             assertEquals(Mqtt5DisconnectReasonCode.SERVER_SHUTTING_DOWN,
                     ((Mqtt5DisconnectException) cause).getMqttMessage().getReasonCode());
 
+            // [MQTT-3.1.2-8] the server closed the connection without the client's DISCONNECT: its will goes out
+            expectWill(watcher, willId, Duration.ofSeconds(10));
             for (int i = 0; i < raw; i++) publish(0, topics.get(i), "after the leave " + i);
             publish(0, hiveTopic, "after the leave, HiveMQ");
             for (int i = shortLived; i < raw; i++) {
@@ -350,6 +359,7 @@ class ClusterV5SessionIT {
             }
         } finally {
             clients.forEach(RawClient::close);
+            if (watcher != null) watcher.close();
         }
     }
 
