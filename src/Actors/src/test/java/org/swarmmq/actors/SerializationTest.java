@@ -199,8 +199,8 @@ class SerializationTest {
         subs.put("q", new TopicProtocol.Options(2, true, false, 0, 0));
         assertRoundTrip(new SessionRecord(5, subs, List.of(inflight, resent), List.of(3, 4),
                 List.of(new Outbox.Queued(queued, 1_700_000_000_000L), new Outbox.Queued(queued, Outbox.NEVER)),
-                List.of(10, 65_535), 1_700_000_123_456L));
-        assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of(), SessionRecord.NO_EXPIRY));
+                List.of(10, 65_535), 1_700_000_123_456L, 300));
+        assertRoundTrip(new SessionRecord(4, Map.of(), List.of(), List.of(), List.of(), List.of(), SessionRecord.NO_EXPIRY, 0));
     }
 
     @Test
@@ -289,6 +289,7 @@ class SerializationTest {
                 true, kit.<SessionProtocol.Command>createTestProbe().getRef(),
                 kit.<TopicProtocol.Subscribed>createTestProbe().getRef()));
         assertRoundTrip(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER));
+        assertRoundTrip(new ConnectionProtocol.Detached(true));
         assertRoundTrip(new ConnectionProtocol.Send(List.of(
                 new SubAck(3, List.of(ReasonCode.GRANTED_QOS_1, ReasonCode.TOPIC_FILTER_INVALID), Properties.EMPTY),
                 new Publish(false, 1, true, "a/b", 9, Bytes.utf8("p"), publishable()),

@@ -18,6 +18,7 @@ import org.apache.pekko.stream.javadsl.Tcp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.swarmmq.actors.BrokerSettings;
+import org.swarmmq.actors.connection.Connections;
 import org.swarmmq.actors.connection.MqttListener;
 import org.swarmmq.actors.session.SessionEntity;
 import org.swarmmq.actors.session.SessionRecord;
@@ -66,13 +67,21 @@ public final class Node {
             system.systemActorOf(NodeRoutes.create(flags, sharding), NodeRoutes.NAME,
                     org.apache.pekko.actor.typed.Props.empty());
 
-            Tcp.ServerBinding binding = await(MqttListener.bind(system, settings, router).toCompletableFuture(),
+            Connections connections = new Connections();
+            Tcp.ServerBinding binding = await(MqttListener.bind(system, settings, router, connections).toCompletableFuture(),
                     "MQTT listener on " + settings.bind() + ":" + settings.port());
             MqttListenerReady.bound(true);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-mqtt",
                     () -> {
                         MqttListenerReady.bound(false); // not ready: take us out of the Service first
                         return binding.unbind().thenApply(x -> Done.getInstance());
+                    });
+            // Unbound: close our clients ourselves (MQTT 5: DISCONNECT 0x8B), before sharding hands
+            // the sessions over, so each session hears its client is gone (expiry, delayed will).
+            CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "close-mqtt-connections",
+                    () -> {
+                        log.info("Closing {} MQTT connections: node shutting down", connections.size());
+                        return connections.closeAll();
                     });
             String line = "SwarmMQ listening on " + binding.localAddress().getHostString() + ":"
                     + binding.localAddress().getPort() + " (MQTT 3.1, 3.1.1, 5.0), data in "

@@ -14,8 +14,19 @@ import java.util.concurrent.TimeUnit;
 interface StockClient extends AutoCloseable {
     Duration TIMEOUT = Duration.ofSeconds(10);
 
-    /** A message as the library handed it to the application. */
-    record Message(String topic, byte[] payload, int qos, boolean retain) {
+    /**
+     * A message as the library handed it to the application; MQTT 5 libraries fill {@code props},
+     * and {@code ack} acknowledges it when the client was made with manual acknowledgements.
+     */
+    record Message(String topic, byte[] payload, int qos, boolean retain, V5Client.Props props, Runnable ack) {
+        Message(String topic, byte[] payload, int qos, boolean retain) {
+            this(topic, payload, qos, retain, V5Client.Props.NONE, () -> { });
+        }
+
+        void acknowledge() {
+            ack.run();
+        }
+
         String text() {
             return new String(payload, java.nio.charset.StandardCharsets.UTF_8);
         }

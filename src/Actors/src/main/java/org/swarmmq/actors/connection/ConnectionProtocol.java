@@ -30,6 +30,14 @@ public final class ConnectionProtocol {
     public record Send(List<Packet> packets) implements Command {
     }
 
+    /**
+     * The session has handled this connection's Detach: the socket may close now, so a client that
+     * reconnects once it sees the close finds the session as the DISCONNECT left it (ended, or
+     * with its new expiry). {@code sessionEnded}: whether the session ended with it.
+     */
+    public record Detached(boolean sessionEnded) implements Command {
+    }
+
     /** Another connection took the session over [MQTT-3.1.4-2], or the server closes it. */
     public record Close(ReasonCode reason) implements Command {
     }

@@ -36,6 +36,7 @@ import org.swarmmq.protocol.channel.OutboundPackets;
 import org.swarmmq.protocol.codec.PacketEncoder;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.PropertyId;
+import org.swarmmq.protocol.packets.ReasonCode;
 import org.swarmmq.protocol.packets.Publish;
 import org.swarmmq.protocol.packets.Subscribe;
 import org.swarmmq.protocol.packets.Unsubscribe;
@@ -54,7 +55,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionStage.class);
     /** Bytes of payload gathered into one write at most (one packet always goes, whatever its size). */
     private static final long MAX_WRITE_BYTES = 16L << 20;
-    /** How long a closing connection may take to write what is queued before the socket is dropped. */
+    /** How long a closing connection may take to write what is queued (and hear Detached) before the socket is dropped. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
     private static final String CONNECT_TIMEOUT = "connect-timeout";
@@ -69,11 +70,14 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
     private final BrokerSettings settings;
     private final Router router;
     private final String remote;
+    private final Connections connections;
 
-    public ConnectionStage(BrokerSettings settings, Router router, String remote) {
+    /** {@code connections}: the node's open connections; this one is in it while its stage runs. */
+    public ConnectionStage(BrokerSettings settings, Router router, String remote, Connections connections) {
         this.settings = settings;
         this.router = router;
         this.remote = remote;
+        this.connections = connections;
     }
 
     @Override
@@ -104,6 +108,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         private org.apache.pekko.actor.ActorRef watchedSession;
         private StageActor stageActor;
         private boolean closed;
+        /** A Detach was told and its Detached has not come: the socket stays open until it does (or 5 s). */
+        private boolean awaitingDetached;
         private long droppedQos0;
 
         Logic() {
@@ -128,7 +134,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 @Override
                 public void onPull() {
                     flush();
-                    if (closed && outbound.isEmpty()) completeStage();
+                    completeIfDone();
                 }
 
                 @Override
@@ -149,7 +155,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             self = Adapter.toTyped(stageActor.ref());
             routeReplies = (ActorRef<TopicProtocol.RouteReply>) (ActorRef<?>) self;
             scheduleOnce(CONNECT_TIMEOUT, settings.connectTimeout());
+            connections.opened(self);
             pull(in);
+        }
+
+        @Override
+        public void postStop() {
+            connections.closed(self);
         }
 
         private void onElement(Object element) {
@@ -178,6 +190,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
 
         /** What the session, the topic entities and death watch send to the stage's actor. */
         private void onMessage(Object m) {
+            if (m instanceof Detached) {
+                awaitingDetached = false;
+                completeIfDone();
+                return;
+            }
             if (closed) return;
             if (m instanceof TopicProtocol.RouteReply reply) {
                 var done = reply instanceof TopicProtocol.Routed r
@@ -194,8 +211,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 stageActor.watch(watchedSession);
                 apply(channel.attached(a.sessionPresent(), a.inboundQos2()));
                 pullIfReady(); // CONNACK sent: the next packet may come
-            } else if (m instanceof Close) {
-                apply(channel.takenOver());
+            } else if (m instanceof Close c) {
+                apply(c.reason() == ReasonCode.SERVER_SHUTTING_DOWN ? channel.serverShuttingDown() : channel.takenOver());
             } else if (m instanceof Terminated t && t.actor().equals(watchedSession)) {
                 apply(channel.sessionStopped());
             }
@@ -267,6 +284,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                     if (session != null) {
                         session.tell(new SessionProtocol.Detach(self, d.inboundQos2(), d.sessionExpirySeconds()));
                     }
+                    awaitingDetached = session != null;
                     session = null;
                 } else if (e instanceof ChannelEffect.Close c) {
                     closeWhy = c.why();
@@ -357,8 +375,17 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             cancelTimer(KEEP_ALIVE);
             cancelTimer(ROUTE_RETRY);
             cancelTimer(AUTH_TIMEOUT);
-            if (outbound.isEmpty()) completeStage();
-            else scheduleOnce(DRAIN, DRAIN_TIMEOUT);
+            scheduleOnce(DRAIN, DRAIN_TIMEOUT);
+            completeIfDone();
+        }
+
+        /**
+         * A closed connection ends its socket once what is queued is written and its session has
+         * answered the Detach: a client that reconnects (on another node, too) as soon as it sees the
+         * close then finds the session as its DISCONNECT left it.
+         */
+        private void completeIfDone() {
+            if (closed && outbound.isEmpty() && !awaitingDetached) completeStage();
         }
     }
 }

@@ -22,16 +22,19 @@ public final class MqttListener {
     private MqttListener() {
     }
 
-    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router) {
+    /** {@code connections}: every accepted connection is in it until its socket flow ends. */
+    public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router,
+                                                          Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
                 .to(Sink.foreach(c -> c.handleWith(connectionFlow(settings, router,
-                        c.remoteAddress().getHostString() + ":" + c.remoteAddress().getPort()), system)))
+                        c.remoteAddress().getHostString() + ":" + c.remoteAddress().getPort(), connections), system)))
                 .run(system);
     }
 
-    static Flow<ByteString, ByteString, NotUsed> connectionFlow(BrokerSettings settings, Router router, String remote) {
-        return DecodeStage.flow(settings.maxPacketSize()).via(new ConnectionStage(settings, router, remote));
+    static Flow<ByteString, ByteString, NotUsed> connectionFlow(BrokerSettings settings, Router router, String remote,
+                                                                Connections connections) {
+        return DecodeStage.flow(settings.maxPacketSize()).via(new ConnectionStage(settings, router, remote, connections));
     }
 }

@@ -116,6 +116,13 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private record WillDelayEnded() implements Command {
     }
 
+    /**
+     * The attached connection stopped without a Detach: its node died (or was downed). The session
+     * treats it as gone, with the expiry of its CONNECT; the will died with the connection.
+     */
+    private record ConnectionLost(ActorRef<ConnectionProtocol.Command> connection) implements Command {
+    }
+
     /** The topic entities answered a SUBSCRIBE: time to SUBACK and send retained messages. */
     private record SubscribesDone(ActorRef<ConnectionProtocol.Command> connection, Subscribe packet,
                                   List<ReasonCode> codes, Map<String, Boolean> isNew, List<Object> replies)
@@ -177,6 +184,12 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
         inboundQos2 = r.inboundQos2();
         expiresAtMillis = r.expiresAtMillis();
+        expirySeconds = r.expirySeconds();
+        if (expiresAtMillis == SessionRecord.NO_EXPIRY && expirySeconds > 0 && expirySeconds != Channel.NEVER_EXPIRES) {
+            // Written while its client was connected: that connection died with the session's
+            // node, and the session is away from now on.
+            expiresAtMillis = System.currentTimeMillis() + expirySeconds * 1000;
+        }
         if (expiresAtMillis != SessionRecord.NO_EXPIRY) {
             long left = expiresAtMillis - System.currentTimeMillis();
             if (left <= 0) {
@@ -206,7 +219,8 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     private SessionRecord record() {
         return new SessionRecord(version.level(), new HashMap<>(subscriptions), outbox.inflightMessages(),
-                outbox.releasing(), outbox.queuedMessages(), inboundQos2, expiresAtMillis, outbox.inflightShared());
+                outbox.releasing(), outbox.queuedMessages(), inboundQos2, expiresAtMillis, expirySeconds,
+                outbox.inflightShared());
     }
 
     /** Writes the record if persistent; while a write is in flight, the next one is coalesced. */
@@ -233,7 +247,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         if (w.failure() != null) {
             getContext().getLog().error("Session {}: could not store its state: {}", clientId, w.failure().getMessage());
             revision--; // the write did not happen
-            // Unconfirmed, the publishers route again later (ConnectionActor), which writes again.
+            // Unconfirmed, the publishers route again later (ConnectionStage), which writes again.
             unconfirmed.addAll(confirmingOnWrite);
         } else {
             for (Deliver d : confirmingOnWrite) confirm(d);
@@ -279,6 +293,11 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                     publishPendingWill();
                     return this;
                 })
+                .onMessage(ConnectionLost.class, m -> {
+                    if (!m.connection().equals(connection)) return this;
+                    getContext().getLog().info("Session {}: its connection was lost without a DISCONNECT or close", clientId);
+                    return onDetach(new Detach(m.connection(), inboundQos2, expirySeconds));
+                })
                 .onMessage(Expired.class, m -> {
                     if (connection != null || expiresAtMillis == SessionRecord.NO_EXPIRY
                             || System.currentTimeMillis() < expiresAtMillis) return this;
@@ -298,7 +317,9 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             forgetStored();
             inboundQos2 = List.of();
         }
+        if (connection != null) getContext().unwatch(connection);
         connection = a.connection();
+        getContext().watchWith(connection, new ConnectionLost(connection)); // a node's death sends no Detach
         version = a.version();
         persistent = a.persistent();
         expirySeconds = a.sessionExpirySeconds();
@@ -317,7 +338,11 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onDetach(Detach d) {
-        if (!d.connection().equals(connection)) return this; // an old connection, already replaced
+        if (!d.connection().equals(connection)) { // an old connection, already replaced
+            d.connection().tell(new ConnectionProtocol.Detached(false));
+            return this;
+        }
+        getContext().unwatch(connection);
         connection = null;
         inboundQos2 = d.inboundQos2();
         expirySeconds = d.sessionExpirySeconds(); // an MQTT 5 DISCONNECT may have changed it
@@ -329,11 +354,13 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 timers.startSingleTimer(new Expired(), Duration.ofSeconds(expirySeconds));
             }
             persist();
+            d.connection().tell(new ConnectionProtocol.Detached(false));
             return this;
         }
         publishPendingWill(); // the session ends with the connection: the delay ends with it
         discardState();
         forgetStored();
+        d.connection().tell(new ConnectionProtocol.Detached(true));
         return passivate();
     }
 

@@ -13,6 +13,11 @@ import org.swarmmq.protocol.packets.Publish;
  * [MQTT-4.1.0-1], and when the session expires if its client stays away (MQTT 5 Session Expiry).
  * {@code inflightShared}: which in-flight messages Shared Subscriptions chose us for, by packet id
  * (null in records from before shared subscriptions; the queued ones say so themselves).
+ *
+ * <p>{@code expirySeconds} is the Session Expiry Interval the client connected with (added later:
+ * a record written before it reads as 0). While the client is connected {@code expiresAtMillis}
+ * is {@link #NO_EXPIRY}; a session restored from such a record lost its connection with its node,
+ * and its expiry runs from the restore.
  */
 public record SessionRecord(
         int protocolLevel,
@@ -22,11 +27,25 @@ public record SessionRecord(
         List<Outbox.Queued> queued,
         List<Integer> inboundQos2,
         long expiresAtMillis,
+        long expirySeconds,
         Map<Integer, SharedOrigin> inflightShared) implements CborSerializable {
     public SessionRecord(int protocolLevel, Map<String, TopicProtocol.Options> subscriptions, List<Publish> inflight,
                          List<Integer> releasing, List<Outbox.Queued> queued, List<Integer> inboundQos2,
                          long expiresAtMillis) {
-        this(protocolLevel, subscriptions, inflight, releasing, queued, inboundQos2, expiresAtMillis, Map.of());
+        this(protocolLevel, subscriptions, inflight, releasing, queued, inboundQos2, expiresAtMillis, 0, Map.of());
+    }
+
+    public SessionRecord(int protocolLevel, Map<String, TopicProtocol.Options> subscriptions, List<Publish> inflight,
+                         List<Integer> releasing, List<Outbox.Queued> queued, List<Integer> inboundQos2,
+                         long expiresAtMillis, long expirySeconds) {
+        this(protocolLevel, subscriptions, inflight, releasing, queued, inboundQos2, expiresAtMillis, expirySeconds,
+                Map.of());
+    }
+
+    public SessionRecord(int protocolLevel, Map<String, TopicProtocol.Options> subscriptions, List<Publish> inflight,
+                         List<Integer> releasing, List<Outbox.Queued> queued, List<Integer> inboundQos2,
+                         long expiresAtMillis, Map<Integer, SharedOrigin> inflightShared) {
+        this(protocolLevel, subscriptions, inflight, releasing, queued, inboundQos2, expiresAtMillis, 0, inflightShared);
     }
 
     /** {@link #expiresAtMillis} of a session that does not expire while its client is away, or is online. */

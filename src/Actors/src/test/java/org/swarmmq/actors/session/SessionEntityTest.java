@@ -41,7 +41,7 @@ import org.swarmmq.protocol.packets.Unsubscribe;
 
 /**
  * The real session entity, sharded, with real topic entities and the H2 durable state store; a
- * TestProbe stands in for the connection actor.
+ * TestProbe stands in for the connection (ConnectionStage's actor).
  */
 class SessionEntityTest {
     private static final SessionEntity.Limits LIMITS = new SessionEntity.Limits(20, 1000, 8); // 8 filters a client
@@ -265,6 +265,54 @@ class SessionEntityTest {
     }
 
     @Test
+    @DisplayName("Session Expiry: a connection that stops without a Detach (its node died) counts as gone; the session's expiry runs from then")
+    void connectionLostWithoutDetach() {
+        var conn = connection(node);
+        node.session("lost-conn").tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V5, true, 1, 65_535));
+        conn.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        subscribe(node, "lost-conn", conn, "slc/t", 1);
+        node.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+            assertTrue(join(node.sessionStore().getObject("session|lost-conn")).value().isPresent(), "stored");
+            return null;
+        });
+        conn.stop(); // no Detach: the connection's node is gone
+        node.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+            assertTrue(join(node.sessionStore().getObject("session|lost-conn")).value().isEmpty(),
+                    "expired 1 s after its connection was lost: record deleted");
+            return null;
+        });
+        var again = connection(node);
+        node.session("lost-conn").tell(new SessionProtocol.Attach(again.getRef(), ProtocolVersion.V5, false, 60, 65_535));
+        assertFalse(again.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(), "[MQTT-3.2.2-2]");
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.14.2-2] a Detach is answered once handled (the connection closes its socket after it): ended for expiry 0, kept otherwise, and for a replaced connection")
+    void detachIsAcknowledged() {
+        var ends = connection(node);
+        node.session("ack-ends").tell(new SessionProtocol.Attach(ends.getRef(), ProtocolVersion.V5, true, 3600, 65_535));
+        ends.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        node.session("ack-ends").tell(new SessionProtocol.Detach(ends.getRef(), List.of(), 0)); // DISCONNECT's new 0
+        assertEquals(new ConnectionProtocol.Detached(true), ends.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT));
+        var after = connection(node);
+        node.session("ack-ends").tell(new SessionProtocol.Attach(after.getRef(), ProtocolVersion.V5, false, 0, 65_535));
+        assertFalse(after.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(),
+                "an Attach sent after the Detached finds the session ended");
+
+        var kept = connection(node);
+        var replacing = connection(node);
+        node.session("ack-kept").tell(new SessionProtocol.Attach(kept.getRef(), ProtocolVersion.V5, true, 60, 65_535));
+        kept.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        node.session("ack-kept").tell(new SessionProtocol.Attach(replacing.getRef(), ProtocolVersion.V5, false, 60, 65_535));
+        replacing.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        kept.expectMessageClass(ConnectionProtocol.Close.class, TestNode.TIMEOUT); // taken over
+        node.session("ack-kept").tell(new SessionProtocol.Detach(kept.getRef(), List.of(), 60));
+        assertEquals(new ConnectionProtocol.Detached(false), kept.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT));
+        node.session("ack-kept").tell(new SessionProtocol.Detach(replacing.getRef(), List.of(), 60));
+        assertEquals(new ConnectionProtocol.Detached(false), replacing.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT));
+    }
+
+    @Test
     @DisplayName("a clean session that ends and reconnects at once: the new Attach is not lost")
     void detachThenAttachAtOnce() {
         var conn = connection(node);
@@ -329,6 +377,35 @@ class SessionEntityTest {
             // The subscription itself was restored in the topic entity's journal.
             route(n2, message("pr/t", "after restart", 1, false));
             assertEquals(Bytes.utf8("after restart"), expectPublish(conn).payload());
+        }
+    }
+
+    @Test
+    @DisplayName("Session Expiry: a session stored while its client was connected and restored after its node went (the connection with it) expires, counted from the restore")
+    void connectedSessionRestoredExpires() throws Exception {
+        Path data = dir.resolve("restart-connected");
+        try (TestNode n1 = TestNode.start(data).withTopics().withSessions(LIMITS)) {
+            var conn = connection(n1);
+            n1.session("was-connected").tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V5, true, 1, 65_535));
+            conn.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+            subscribe(n1, "was-connected", conn, "prc/t", 1);
+            n1.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+                var r = join(n1.sessionStore().getObject("session|was-connected")).value();
+                assertTrue(r.isPresent() && r.get().subscriptions().containsKey("prc/t"), "stored with its subscription");
+                assertEquals(SessionRecord.NO_EXPIRY, r.get().expiresAtMillis(), "connected: no deadline yet");
+                return null;
+            });
+        } // no Detach: the node goes with the connection
+        try (TestNode n2 = TestNode.start(data).withTopics().withSessions(LIMITS)) {
+            route(n2, message("prc/t", "starts the session again", 1, false));
+            n2.kit.createTestProbe().awaitAssert(TestNode.TIMEOUT, () -> {
+                assertTrue(join(n2.sessionStore().getObject("session|was-connected")).value().isEmpty(),
+                        "expired 1 s after the restore: record deleted");
+                return null;
+            });
+            var conn = connection(n2);
+            n2.session("was-connected").tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V5, false, 60, 65_535));
+            assertFalse(conn.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(), "[MQTT-3.2.2-2]");
         }
     }
 

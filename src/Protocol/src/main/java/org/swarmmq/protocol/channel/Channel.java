@@ -20,7 +20,7 @@ import org.swarmmq.protocol.packets.*;
  * client identifier, keep alive, inbound QoS 1/2 acknowledgements in PUBLISH order, exactly-once
  * for inbound QoS 2, the will, and how a connection ends. Each call takes what happened (a packet,
  * a timer, the session's answer) and returns the {@link ChannelEffect}s to carry out, in order;
- * time comes in as a parameter. The connection actor owns the socket, the timers and the session.
+ * time comes in as a parameter. The connection (ConnectionStage) owns the socket, the timers and the session.
  */
 public final class Channel {
     /**
@@ -375,6 +375,18 @@ public final class Channel {
     public List<ChannelEffect> sessionStopped() {
         List<ChannelEffect> out = new ArrayList<>();
         if (!closing) close(ReasonCode.SERVER_SHUTTING_DOWN, true, "session stopped (node shutting down or moved)", out, false);
+        return out;
+    }
+
+    /**
+     * This node shuts down while the client is connected: an MQTT 5 client hears DISCONNECT 0x8B
+     * before the socket closes [MQTT-4.13.2-1]. The session (maybe on another node, which stays)
+     * is detached so it starts its expiry and queues for the client's return elsewhere; the will
+     * goes as on any close without the client's DISCONNECT [MQTT-3.1.2-8], delayed by the session.
+     */
+    public List<ChannelEffect> serverShuttingDown() {
+        List<ChannelEffect> out = new ArrayList<>();
+        if (!closing) close(ReasonCode.SERVER_SHUTTING_DOWN, true, "node shutting down", out);
         return out;
     }
 

@@ -431,4 +431,20 @@ class ChannelTest {
         assertTrue(v5WithWill(delayedWill(30), 300).takenOver().stream().noneMatch(e -> e instanceof PublishWill));
         only(v5WithWill(delayedWill(0), 300).takenOver(), PublishWill.class);
     }
+
+    @Test
+    @DisplayName("[MQTT-4.13.2-1] the node shuts down: DISCONNECT 0x8B to an MQTT 5 client, the session detached with its expiry, the will handed over with its delay")
+    void serverShuttingDown_MQTT_4_13_2_1() {
+        Channel c = v5WithWill(delayedWill(30), 300);
+        List<ChannelEffect> e = c.serverShuttingDown();
+        assertEquals(new Send(Disconnect.of(ReasonCode.SERVER_SHUTTING_DOWN)), only(e, Send.class));
+        assertEquals(300, only(e, Detach.class).sessionExpirySeconds(), "the session lives on, elsewhere");
+        assertEquals(30, only(e, PublishWill.class).delaySeconds());
+        assertTrue(closes(e));
+        assertTrue(c.serverShuttingDown().isEmpty(), "once");
+
+        List<ChannelEffect> v3 = connected(ProtocolVersion.V3_1_1, 0, null).serverShuttingDown();
+        assertTrue(v3.stream().noneMatch(x -> x instanceof Send), "3.1.1 has no server DISCONNECT: " + v3);
+        assertTrue(closes(v3));
+    }
 }
