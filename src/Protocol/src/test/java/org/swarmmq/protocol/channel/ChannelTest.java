@@ -437,7 +437,7 @@ class ChannelTest {
     void serverShuttingDown_MQTT_4_13_2_1() {
         Channel c = v5WithWill(delayedWill(30), 300);
         List<ChannelEffect> e = c.serverShuttingDown();
-        assertEquals(new Send(Disconnect.of(ReasonCode.SERVER_SHUTTING_DOWN)), only(e, Send.class));
+        assertDisconnect(ReasonCode.SERVER_SHUTTING_DOWN, only(e, Send.class));
         assertEquals(300, only(e, Detach.class).sessionExpirySeconds(), "the session lives on, elsewhere");
         assertEquals(30, only(e, PublishWill.class).delaySeconds());
         assertTrue(closes(e));
