@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -151,8 +154,28 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         return Behaviors.withStash(100_000, stash -> Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
             SessionEntity entity = new SessionEntity(ctx, timers, clientId, shard, limits, store, router);
             ctx.pipeToSelf(store.getObject(entity.persistenceId), Loaded::new);
+            entity.stash = stash;
             return entity.loading(stash);
         })));
+    }
+
+    /** Holds what comes while the session ends (its record being deleted), for the entity after it. */
+    private StashBuffer<Command> stash;
+    /**
+     * The last write or delete of the record: each starts only once the one before has finished,
+     * so a delete cannot overtake a write still in flight (which would bring the record back), nor
+     * a write after a clean start the delete before it.
+     */
+    private CompletionStage<?> lastStoreOp = CompletableFuture.completedFuture(null);
+
+    /** The record is gone from the store (or could not be deleted): the ended session may stop. */
+    private record Forgotten(Throwable failure) implements Command {
+    }
+
+    private <T> CompletionStage<T> afterLastStoreOp(Supplier<CompletionStage<T>> op) {
+        CompletionStage<T> next = lastStoreOp.handle((r, e) -> null).thenCompose(x -> op.get());
+        lastStoreOp = next;
+        return next;
     }
 
     private Behavior<Command> loading(StashBuffer<Command> stash) {
@@ -239,7 +262,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         confirmingOnWrite = unconfirmed;
         unconfirmed = new ArrayList<>();
         revision++;
-        getContext().pipeToSelf(store.upsertObject(persistenceId, revision, record(), ""), (done, e) -> new Written(e));
+        long rev = revision;
+        SessionRecord r = record();
+        getContext().pipeToSelf(afterLastStoreOp(() -> store.upsertObject(persistenceId, rev, r, "")),
+                (done, e) -> new Written(e));
     }
 
     private Behavior<Command> onWritten(Written w) {
@@ -266,9 +292,37 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     }
 
     /** The session ends for good: forget the stored record too. */
-    private void forgetStored() {
-        if (revision > 0) store.deleteObject(persistenceId);
+    private CompletionStage<?> forgetStored() {
+        CompletionStage<?> done = revision > 0 ? afterLastStoreOp(() -> store.deleteObject(persistenceId)) : lastStoreOp;
         revision = 0;
+        return done;
+    }
+
+    /**
+     * The session has ended: once its record is deleted (after any write still in flight), tell
+     * {@code connection} (if any) and passivate. Until then everything waits: a reconnecting
+     * client's Attach must find the session gone, not the record a late delete has not yet removed.
+     */
+    private Behavior<Command> endThenPassivate(ActorRef<ConnectionProtocol.Command> connection) {
+        getContext().pipeToSelf(forgetStored(), (done, e) -> new Forgotten(e));
+        return Behaviors.receive(Command.class)
+                .onMessage(Forgotten.class, f -> {
+                    if (f.failure() != null) {
+                        getContext().getLog().error("Session {}: could not delete its stored state: {}", clientId,
+                                f.failure().getMessage());
+                    }
+                    if (connection != null) connection.tell(new ConnectionProtocol.Detached(true));
+                    return stash.unstashAll(passivate());
+                })
+                .onMessage(Written.class, w -> {
+                    onWritten(w); // confirms what it carried; not persistent any more, so nothing new is written
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build();
     }
 
     @Override
@@ -302,7 +356,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                     if (connection != null || expiresAtMillis == SessionRecord.NO_EXPIRY
                             || System.currentTimeMillis() < expiresAtMillis) return this;
                     endExpired();
-                    return passivate();
+                    return endThenPassivate(null);
                 })
                 .build();
     }
@@ -359,9 +413,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
         publishPendingWill(); // the session ends with the connection: the delay ends with it
         discardState();
-        forgetStored();
-        d.connection().tell(new ConnectionProtocol.Detached(true));
-        return passivate();
+        return endThenPassivate(d.connection());
     }
 
     /**

@@ -313,6 +313,23 @@ class SessionEntityTest {
     }
 
     @Test
+    @DisplayName("[MQTT-3.14.2-2] a session ended by DISCONNECT's expiry 0 right after its first write stays ended: the delete waits for the write, the Detached for the delete")
+    void endedRightAfterWriteStaysEnded() {
+        for (int i = 0; i < 20; i++) {
+            String id = "ends-at-once-" + i;
+            var first = connection(node);
+            // The Attach writes the record; the Detach comes before that write is done.
+            node.session(id).tell(new SessionProtocol.Attach(first.getRef(), ProtocolVersion.V5, false, 3600, 65_535));
+            node.session(id).tell(new SessionProtocol.Detach(first.getRef(), List.of(), 0));
+            first.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+            assertEquals(new ConnectionProtocol.Detached(true), first.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT));
+            var again = connection(node);
+            node.session(id).tell(new SessionProtocol.Attach(again.getRef(), ProtocolVersion.V5, false, 3600, 65_535));
+            assertFalse(again.expectMessageClass(Attached.class, TestNode.TIMEOUT).sessionPresent(), id + ": the record came back");
+        }
+    }
+
+    @Test
     @DisplayName("a clean session that ends and reconnects at once: the new Attach is not lost")
     void detachThenAttachAtOnce() {
         var conn = connection(node);
