@@ -5,9 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -71,11 +69,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     private final String clientId;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
-    private final String persistenceId;
-    private final DurableStateUpdateStore<SessionRecord> store;
-    private long revision;
-    private boolean writing;
-    private boolean dirty;
+    private final StoredRecord stored;
     private boolean stopping;
     /** Publishers waiting for their message to be stored here; they hear after the next write. */
     private List<Deliver> unconfirmed = new ArrayList<>();
@@ -140,8 +134,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         this.router = router;
         this.clientId = clientId;
         this.shard = shard;
-        this.persistenceId = "session|" + clientId;
-        this.store = store;
+        this.stored = new StoredRecord(store, clientId);
         this.sharding = ClusterSharding.get(ctx.getSystem());
         this.limits = limits;
         this.outbox = new Outbox(limits.maxInflight(), limits.maxQueued());
@@ -153,7 +146,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                                            Router router) {
         return Behaviors.withStash(100_000, stash -> Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
             SessionEntity entity = new SessionEntity(ctx, timers, clientId, shard, limits, store, router);
-            ctx.pipeToSelf(store.getObject(entity.persistenceId), Loaded::new);
+            ctx.pipeToSelf(entity.stored.load(), Loaded::new);
             entity.stash = stash;
             return entity.loading(stash);
         })));
@@ -161,21 +154,9 @@ public final class SessionEntity extends AbstractBehavior<Command> {
 
     /** Holds what comes while the session ends (its record being deleted), for the entity after it. */
     private StashBuffer<Command> stash;
-    /**
-     * The last write or delete of the record: each starts only once the one before has finished,
-     * so a delete cannot overtake a write still in flight (which would bring the record back), nor
-     * a write after a clean start the delete before it.
-     */
-    private CompletionStage<?> lastStoreOp = CompletableFuture.completedFuture(null);
 
     /** The record is gone from the store (or could not be deleted): the ended session may stop. */
     private record Forgotten(Throwable failure) implements Command {
-    }
-
-    private <T> CompletionStage<T> afterLastStoreOp(Supplier<CompletionStage<T>> op) {
-        CompletionStage<T> next = lastStoreOp.handle((r, e) -> null).thenCompose(x -> op.get());
-        lastStoreOp = next;
-        return next;
     }
 
     private Behavior<Command> loading(StashBuffer<Command> stash) {
@@ -197,7 +178,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     }
 
     private void restore(GetObjectResult<SessionRecord> result) {
-        revision = result.revision();
+        stored.loaded(result);
         SessionRecord r = result.value().orElse(null);
         if (r == null) return;
         exists = true;
@@ -253,33 +234,24 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             unconfirmed.clear();
             return;
         }
-        if (writing) {
-            dirty = true;
-            return;
-        }
-        writing = true;
-        dirty = false;
+        CompletionStage<?> write = stored.write(this::record);
+        if (write == null) return; // one is in flight: the next, after it, carries this too
         confirmingOnWrite = unconfirmed;
         unconfirmed = new ArrayList<>();
-        revision++;
-        long rev = revision;
-        SessionRecord r = record();
-        getContext().pipeToSelf(afterLastStoreOp(() -> store.upsertObject(persistenceId, rev, r, "")),
-                (done, e) -> new Written(e));
+        getContext().pipeToSelf(write, (done, e) -> new Written(e));
     }
 
     private Behavior<Command> onWritten(Written w) {
-        writing = false;
+        boolean again = stored.written(w.failure() == null);
         if (w.failure() != null) {
             getContext().getLog().error("Session {}: could not store its state: {}", clientId, w.failure().getMessage());
-            revision--; // the write did not happen
             // Unconfirmed, the publishers route again later (ConnectionStage), which writes again.
             unconfirmed.addAll(confirmingOnWrite);
         } else {
             for (Deliver d : confirmingOnWrite) confirm(d);
         }
         confirmingOnWrite = List.of();
-        if (dirty) persist();
+        if (again) persist();
         else if (stopping) return Behaviors.stopped();
         return this;
     }
@@ -287,15 +259,13 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private Behavior<Command> onStop(Stop s) {
         if (!persistent) return Behaviors.stopped();
         stopping = true;
-        if (!writing) persist();
+        if (!stored.writing()) persist();
         return this;
     }
 
     /** The session ends for good: forget the stored record too. */
     private CompletionStage<?> forgetStored() {
-        CompletionStage<?> done = revision > 0 ? afterLastStoreOp(() -> store.deleteObject(persistenceId)) : lastStoreOp;
-        revision = 0;
-        return done;
+        return stored.delete();
     }
 
     /**
