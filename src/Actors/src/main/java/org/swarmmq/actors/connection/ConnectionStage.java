@@ -107,7 +107,6 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         private RecipientRef<SessionProtocol.Command> session;
         private org.apache.pekko.actor.ActorRef watchedSession;
         private StageActor stageActor;
-        private boolean closed;
         /** A Detach was told and its Detached has not come: the socket stays open until it does (or 5 s). */
         private boolean awaitingDetached;
         private long droppedQos0;
@@ -165,7 +164,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         }
 
         private void onElement(Object element) {
-            if (closed) return;
+            if (channel.closing()) return;
             if (element instanceof Violation v) {
                 apply(channel.violation(v.error()));
                 return;
@@ -178,13 +177,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
 
         /** Until CONNACK, hold back; but an AUTH exchange before it needs the client's next AUTH. */
         private void pullIfReady() {
-            if (!closed && (channel.connected() || channel.authenticating()) && !hasBeenPulled(in) && !isClosed(in)) {
+            if (!channel.closing() && (channel.connected() || channel.authenticating()) && !hasBeenPulled(in) && !isClosed(in)) {
                 pull(in);
             }
         }
 
         private void endOfStream(String why) {
-            if (!closed) apply(channel.streamEnded(why));
+            apply(channel.streamEnded(why)); // nothing if the channel closed already
             completeStage(); // the socket is gone: nothing queued can be written any more
         }
 
@@ -195,7 +194,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 completeIfDone();
                 return;
             }
-            if (closed) return;
+            if (channel.closing()) return;
             if (m instanceof TopicProtocol.RouteReply reply) {
                 var done = reply instanceof TopicProtocol.Routed r
                         ? routes.routed(r.correlationId(), r.confirmations(), r.matched())
@@ -224,7 +223,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 failStage(new IllegalStateException("closed connection did not drain within " + DRAIN_TIMEOUT));
                 return;
             }
-            if (closed) return;
+            if (channel.closing()) return;
             if (KEEP_ALIVE.equals(key)) {
                 apply(channel.keepAliveCheck(System.nanoTime()));
             } else if (CONNECT_TIMEOUT.equals(key)) {
@@ -368,7 +367,6 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
 
         /** The channel closed: log why, let what is queued drain (for a while), then end the socket. */
         private void close(String why) {
-            closed = true;
             LOG.info("Client {} ({}) closed: {}", channel.clientId() == null ? "<unknown>" : channel.clientId(),
                     remote, why);
             cancelTimer(CONNECT_TIMEOUT);
@@ -385,7 +383,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
          * close then finds the session as its DISCONNECT left it.
          */
         private void completeIfDone() {
-            if (closed && outbound.isEmpty() && !awaitingDetached) completeStage();
+            if (channel.closing() && outbound.isEmpty() && !awaitingDetached) completeStage();
         }
     }
 }

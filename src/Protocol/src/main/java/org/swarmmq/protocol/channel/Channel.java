@@ -1,6 +1,5 @@
 package org.swarmmq.protocol.channel;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
