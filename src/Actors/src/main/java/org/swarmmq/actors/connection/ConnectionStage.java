@@ -62,6 +62,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
     private static final String KEEP_ALIVE = "keep-alive";
     private static final String ROUTE_RETRY = "route-retry";
     private static final String AUTH_TIMEOUT = "auth-timeout";
+    private static final String ATTACH_RETRY = "attach-retry";
     private static final String DRAIN = "drain";
 
     private final Inlet<Object> in = Inlet.create("ConnectionStage.in");
@@ -110,6 +111,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         /** A Detach was told and its Detached has not come: the socket stays open until it does (or 5 s). */
         private boolean awaitingDetached;
         private long droppedQos0;
+        /** The Attach sent, until the session answers: sent again if its shard was on a node that died. */
+        private SessionProtocol.Attach attach;
 
         Logic() {
             super(shape);
@@ -205,6 +208,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 flush();
             } else if (m instanceof Attached a) {
                 if (channel.connected()) return;
+                cancelTimer(ATTACH_RETRY);
+                attach = null;
                 session = a.session();
                 watchedSession = Adapter.toClassic(a.session());
                 stageActor.watch(watchedSession);
@@ -230,6 +235,16 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 apply(channel.connectTimedOut());
             } else if (ROUTE_RETRY.equals(key)) {
                 retryRoutes();
+            } else if (ATTACH_RETRY.equals(key)) {
+                // Sent to a shard on a node that died before the split brain resolver downed it, an
+                // Attach is lost; sharding finds the session's new home for the one sent again.
+                if (attach == null || channel.connected()) {
+                    cancelTimer(ATTACH_RETRY);
+                } else {
+                    LOG.warn("Client {}: no answer from its session within {} ms; attaching again",
+                            channel.clientId(), settings.routeRetryAfter().toMillis());
+                    sharding.entityRefFor(SessionEntity.TYPE_KEY, channel.clientId()).tell(attach);
+                }
             } else if (AUTH_TIMEOUT.equals(key)) {
                 apply(channel.authTimeoutCheck(System.nanoTime()));
             }
@@ -263,8 +278,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                     outboundRules = new OutboundPackets(channel.version(), limits);
                     var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                     session = entity;
-                    entity.tell(new SessionProtocol.Attach(self, a.version(), a.cleanStart(),
-                            a.sessionExpirySeconds(), a.receiveMaximum(), a.maxPacketSize()));
+                    attach = new SessionProtocol.Attach(self, a.version(), a.cleanStart(),
+                            a.sessionExpirySeconds(), a.receiveMaximum(), a.maxPacketSize());
+                    entity.tell(attach);
+                    Duration every = settings.routeRetryAfter();
+                    scheduleWithFixedDelay(ATTACH_RETRY, every, every);
                 } else if (e instanceof ChannelEffect.ToSession t) {
                     session.tell(toSession(t.packet()));
                 } else if (e instanceof ChannelEffect.StartAuthTimer t) {
@@ -373,6 +391,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             cancelTimer(KEEP_ALIVE);
             cancelTimer(ROUTE_RETRY);
             cancelTimer(AUTH_TIMEOUT);
+            cancelTimer(ATTACH_RETRY);
             scheduleOnce(DRAIN, DRAIN_TIMEOUT);
             completeIfDone();
         }

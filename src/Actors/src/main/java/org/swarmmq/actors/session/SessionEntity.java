@@ -332,6 +332,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     }
 
     private Behavior<Command> onAttach(Attach a) {
+        // The same connection again: its first Attach was answered, it sent another before hearing
+        // (a shard that moved). Once attached, nothing changes: a clean start must not discard
+        // what the client subscribed to since.
+        if (a.connection().equals(connection)) return this;
         if (connection != null && !connection.equals(a.connection())) {
             connection.tell(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER)); // [MQTT-3.1.4-2]
         }

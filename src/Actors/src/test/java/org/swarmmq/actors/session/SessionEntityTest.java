@@ -330,6 +330,17 @@ class SessionEntityTest {
     }
 
     @Test
+    @DisplayName("an Attach sent again by the connection already attached (a retry after a shard moved) changes nothing: a clean start does not discard what was subscribed since")
+    void repeatedAttachFromTheSameConnection() {
+        var conn = connection(node);
+        attach(node, "attach-twice", conn, true, false, 65_535);
+        subscribe(node, "attach-twice", conn, "twice/t", 1);
+        node.session("attach-twice").tell(new SessionProtocol.Attach(conn.getRef(), ProtocolVersion.V3_1_1, true, 0, 65_535));
+        route(node, message("twice/t", "still subscribed", 1, false));
+        assertEquals(Bytes.utf8("still subscribed"), expectPublish(conn).payload());
+    }
+
+    @Test
     @DisplayName("a clean session that ends and reconnects at once: the new Attach is not lost")
     void detachThenAttachAtOnce() {
         var conn = connection(node);
