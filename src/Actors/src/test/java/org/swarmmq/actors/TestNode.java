@@ -17,7 +17,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
-import org.apache.pekko.persistence.jdbc.state.javadsl.JdbcDurableStateStore;
 import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
 import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
 import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
@@ -113,7 +112,7 @@ public final class TestNode implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public DurableStateUpdateStore<SessionRecord> sessionStore() {
         return DurableStateStoreRegistry.get(kit.system())
-                .getDurableStateStoreFor(JdbcDurableStateStore.class, "jdbc-durable-state-store");
+                .getDurableStateStoreFor(DurableStateUpdateStore.class, "jdbc-durable-state-store");
     }
 
     public EntityRef<TopicProtocol.Command> topic(String entityId) {

@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
-import org.apache.pekko.persistence.jdbc.state.javadsl.JdbcDurableStateStore;
 import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
 import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -57,7 +56,7 @@ public final class Node {
             SessionEntity.Limits limits = new SessionEntity.Limits(settings.maxInflight(), settings.maxQueued(),
                     settings.maxSubscriptionsPerClient());
             DurableStateUpdateStore<SessionRecord> sessionStore = DurableStateStoreRegistry.get(system)
-                    .getDurableStateStoreFor(JdbcDurableStateStore.class, "jdbc-durable-state-store");
+                    .getDurableStateStoreFor(DurableStateUpdateStore.class, "jdbc-durable-state-store");
             NodeRoutes.Flags flags = new NodeRoutes.Flags();
             Router router = new Router(sharding, flags);
             sharding.init(Entity.of(SessionEntity.TYPE_KEY,
