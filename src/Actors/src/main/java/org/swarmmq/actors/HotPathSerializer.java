@@ -63,7 +63,7 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
             for (TopicProtocol.Delivery d : r.prior().values()) if (!d.shared().isEmpty()) return "q";
             return "R";
         }
-        if (o instanceof ConnectionProtocol.Send) return "S";
+        if (o instanceof ConnectionProtocol.Send s) return s.retained() ? "T" : "S";
         if (o instanceof SessionProtocol.Acknowledge) return "A";
         if (o instanceof TopicProtocol.Routed) return "r";
         if (o instanceof TopicProtocol.Confirmed) return "C";
@@ -135,6 +135,7 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
                     yield new NodeRoutes.Fanout(m, targets, readRef(in), in.readLong());
                 }
                 case "S" -> new ConnectionProtocol.Send(packets(bytes, 0));
+                case "T" -> new ConnectionProtocol.Send(packets(bytes, 0), true);
                 case "A" -> {
                     ActorRef<ConnectionProtocol.Command> connection = readRef(in);
                     int used = bytes.length - in.available();

@@ -295,6 +295,9 @@ class SerializationTest {
                 new Publish(false, 1, true, "a/b", 9, Bytes.utf8("p"), publishable()),
                 new PubRel(9),
                 new UnsubAck(4, List.of(ReasonCode.NO_SUBSCRIPTION_EXISTED), Properties.EMPTY))));
+        assertRoundTrip(new ConnectionProtocol.Send(List.of(
+                new SubAck(5, List.of(ReasonCode.SUCCESS), Properties.EMPTY),
+                new Publish(false, 0, true, "r/1", 0, Bytes.utf8("kept"), publishable())), true));
         assertRoundTrip(new NodeRoutes.WildcardActive(true, kit.<NodeRoutes.Acknowledged>createTestProbe().getRef()));
     }
 

@@ -185,6 +185,26 @@ class RetainedIT {
         }
     }
 
+    @Test
+    @Order(50)
+    @DisplayName("a burst of 5000 retained QoS 0 messages in one write: all stored, all sent to a new subscription")
+    void burstOfRetainedQos0() {
+        String root = Ids.unique("burst");
+        int n = 5000;
+        try (RawClient pub = client("rpub")) {
+            java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+            for (int i = 1; i <= n; i++) {
+                burst.writeBytes(org.swarmmq.protocol.codec.PacketEncoder.encode(
+                        retained(root + "/" + i, 0, "v" + i), V3_1_1));
+            }
+            pub.sendBytes(burst.toByteArray());
+            // The topic entity handles one connection's publishes in order: this PUBACK follows all n.
+            pub.publishAcked(retained(root + "/last", 1, "last"));
+        }
+        List<String> got = retainedFor(root + "/#", root);
+        assertEquals(n + 1, got.size(), "retained messages stored and sent (each once, RETAIN=1)");
+    }
+
     /** Subscribes with a fresh client at QoS 0 and returns the retained topics under {@code root}, sorted. */
     private static List<String> retainedFor(String filter, String root) {
         TreeMap<String, Publish> got = new TreeMap<>();

@@ -26,8 +26,16 @@ public final class ConnectionProtocol {
                            ActorRef<org.swarmmq.actors.session.SessionProtocol.Command> session) implements Command {
     }
 
-    /** Packets for the client, in order. */
-    public record Send(List<Packet> packets) implements Command {
+    /**
+     * Packets for the client, in order. {@code retained}: a SUBACK and the retained messages of its
+     * new subscriptions, buffered whole, QoS 0 too, where other QoS 0 is dropped once the client's
+     * buffer is full. A one-off burst, already in memory in this message: a subscriber to {@code #}
+     * gets every retained message, as from mosquitto.
+     */
+    public record Send(List<Packet> packets, boolean retained) implements Command {
+        public Send(List<Packet> packets) {
+            this(packets, false);
+        }
     }
 
     /**

@@ -111,6 +111,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         /** A Detach was told and its Detached has not come: the socket stays open until it does (or 5 s). */
         private boolean awaitingDetached;
         private long droppedQos0;
+        private final RetainedInFlight retainedQos0 = new RetainedInFlight();
         /** The Attach sent, until the session answers: sent again if its shard was on a node that died. */
         private SessionProtocol.Attach attach;
 
@@ -180,7 +181,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
 
         /** Until CONNACK, hold back; but an AUTH exchange before it needs the client's next AUTH. */
         private void pullIfReady() {
-            if (!channel.closing() && (channel.connected() || channel.authenticating()) && !hasBeenPulled(in) && !isClosed(in)) {
+            if (!channel.closing() && (channel.connected() || channel.authenticating()) && !retainedQos0.full()
+                    && !hasBeenPulled(in) && !isClosed(in)) {
                 pull(in);
             }
         }
@@ -198,13 +200,17 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 return;
             }
             if (channel.closing()) return;
-            if (m instanceof TopicProtocol.RouteReply reply) {
+            if (m instanceof TopicProtocol.RouteReply reply && RetainedInFlight.isOurs(reply.correlationId())) {
+                retainedQos0.routed(reply.correlationId());
+                pullIfReady();
+            } else if (m instanceof TopicProtocol.RouteReply reply) {
                 var done = reply instanceof TopicProtocol.Routed r
                         ? routes.routed(r.correlationId(), r.confirmations(), r.matched())
                         : routes.confirmedDone(reply.correlationId());
                 if (done != null) apply(channel.routed(done.token(), done.matched() == 0));
             } else if (m instanceof Send s) {
-                for (Packet p : s.packets()) enqueue(p);
+                if (s.retained()) outbound.addAll(s.packets()); // a subscription's retained messages: all, QoS 0 too
+                else for (Packet p : s.packets()) enqueue(p);
                 flush();
             } else if (m instanceof Attached a) {
                 if (channel.connected()) return;
@@ -257,7 +263,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                         channel.clientId(), retries.size(), settings.routeRetryAfter().toMillis());
             }
             for (var r : retries) router.route(r.message(), routeReplies, r.correlationId());
-            if (routes.isEmpty()) cancelTimer(ROUTE_RETRY);
+            retainedQos0.expire(System.nanoTime(), settings.routeRetryAfter().toNanos());
+            pullIfReady();
+            if (routes.isEmpty() && retainedQos0.isEmpty()) cancelTimer(ROUTE_RETRY);
         }
 
         /** Carries out the channel's effects in order. */
@@ -322,12 +330,15 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         /** The ack of a QoS 1/2 message waits until it is routed and stored ({@link RouteTracker}). */
         private void route(ChannelEffect.Route r) {
             Message m = Message.of(r.publish(), channel.clientId(), System.currentTimeMillis());
-            if (r.token() == 0) {
+            if (r.token() == 0 && !m.retain()) {
                 router.route(m, null, 0);
                 return;
             }
-            long id = routes.start(m, r.token(), System.nanoTime());
-            router.route(m, routeReplies, id);
+            if (r.token() == 0) {
+                router.route(m, routeReplies, retainedQos0.start(System.nanoTime())); // see RetainedInFlight
+            } else {
+                router.route(m, routeReplies, routes.start(m, r.token(), System.nanoTime()));
+            }
             if (!isTimerActive(ROUTE_RETRY)) {
                 Duration every = settings.routeRetryAfter().dividedBy(2);
                 scheduleWithFixedDelay(ROUTE_RETRY, every, every);

@@ -491,7 +491,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 out.addAll(outbox.offer(m.toPublish(Math.min(m.qos(), o.qos()), true, ids), true, m.expiresAtMillis()));
             }
         }
-        send(out);
+        connection.tell(new ConnectionProtocol.Send(out, true));
         return this;
     }
 
