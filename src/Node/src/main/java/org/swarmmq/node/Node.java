@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import java.io.File;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -11,6 +12,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.persistence.state.DurableStateStoreRegistry;
 import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
 import org.apache.pekko.stream.javadsl.Tcp;
@@ -19,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.swarmmq.actors.BrokerSettings;
 import org.swarmmq.actors.connection.Connections;
 import org.swarmmq.actors.connection.MqttListener;
+import org.swarmmq.actors.connection.WebSocketListener;
 import org.swarmmq.actors.session.SessionEntity;
 import org.swarmmq.actors.session.SessionRecord;
 import org.swarmmq.actors.topic.NodeRoutes;
@@ -69,11 +72,16 @@ public final class Node {
             Connections connections = new Connections();
             Tcp.ServerBinding binding = await(MqttListener.bind(system, settings, router, connections).toCompletableFuture(),
                     "MQTT listener on " + settings.bind() + ":" + settings.port());
+            int wsPort = config.getInt("swarmmq.websocket-port");
+            ServerBinding ws = wsPort == 0 ? null
+                    : await(WebSocketListener.bind(system, wsPort, settings, router, connections).toCompletableFuture(),
+                    "MQTT WebSocket listener on " + settings.bind() + ":" + wsPort);
             MqttListenerReady.bound(true);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-mqtt",
                     () -> {
                         MqttListenerReady.bound(false); // not ready: take us out of the Service first
-                        return binding.unbind().thenApply(x -> Done.getInstance());
+                        CompletionStage<?> wsUnbound = ws == null ? CompletableFuture.completedFuture(null) : ws.unbind();
+                        return binding.unbind().thenCombine(wsUnbound, (a, b) -> Done.getInstance());
                     });
             // Unbound: close our clients ourselves (MQTT 5: DISCONNECT 0x8B), before sharding hands
             // the sessions over, so each session hears its client is gone (expiry, delayed will).
@@ -83,7 +91,10 @@ public final class Node {
                         return connections.closeAll();
                     });
             String line = "SwarmMQ listening on " + binding.localAddress().getHostString() + ":"
-                    + binding.localAddress().getPort() + " (MQTT 3.1, 3.1.1, 5.0), data in "
+                    + binding.localAddress().getPort() + " (MQTT 3.1, 3.1.1, 5.0)"
+                    + (ws == null ? "" : ", WebSocket on " + ws.localAddress().getHostString() + ":"
+                    + ws.localAddress().getPort())
+                    + ", data in "
                     + (Deployment.isPostgres(config) ? "database " + config.getString("swarmmq-slick.db.url")
                     : dataDir.getAbsolutePath());
             System.out.println(line);
