@@ -97,7 +97,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 settings.maxKeepAliveSeconds()), settings.authentication(), System.nanoTime());
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
         private final RouteTracker<Message, Long> routes = new RouteTracker<>();
-        private final ArrayDeque<Packet> outbound = new ArrayDeque<>();
+        /** Small at first (an idle connection keeps it): it grows under load. */
+        private final ArrayDeque<Packet> outbound = new ArrayDeque<>(2);
         /** The client's MQTT 5 limits on what we send (aliases, size, problem information), from its CONNECT on. */
         private OutboundPackets outboundRules;
         private ClusterSharding sharding;

@@ -82,7 +82,8 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private final ClusterSharding sharding;
     private final Limits limits;
     private final Outbox outbox;
-    private final Map<String, TopicProtocol.Options> subscriptions = new HashMap<>();
+    /** The shared Map.of() until the first subscription: an idle session allocates no map. */
+    private Map<String, TopicProtocol.Options> subscriptions = Map.of();
     private ActorRef<ConnectionProtocol.Command> connection;
     private ProtocolVersion version = ProtocolVersion.V3_1_1;
     private boolean persistent;
@@ -190,7 +191,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         exists = true;
         persistent = true;
         version = ProtocolVersion.ofLevel(r.protocolLevel());
-        subscriptions.putAll(r.subscriptions());
+        if (!r.subscriptions().isEmpty()) subscriptions = new HashMap<>(r.subscriptions());
         outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
         inboundQos2 = r.inboundQos2();
         expiresAtMillis = r.expiresAtMillis();
@@ -440,7 +441,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         for (String filter : subscriptions.keySet()) {
             topicOf(filter).tell(new TopicProtocol.Unsubscribe(clientId, filter));
         }
-        subscriptions.clear();
+        subscriptions = Map.of();
         SharedMember.send(clientId, outbox.sharedToGiveBack(), this::redeliver); // 4.8.2
         outbox.clear();
         exists = false;
@@ -467,6 +468,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
             isNew.put(s.topicFilter(), !subscriptions.containsKey(s.topicFilter()));
             TopicProtocol.Options o = new TopicProtocol.Options(s.qos(), s.noLocal(), s.retainAsPublished(),
                     s.retainHandling(), subscriptionId);
+            if (!(subscriptions instanceof HashMap)) subscriptions = new HashMap<>();
             subscriptions.put(s.topicFilter(), o);
             accepted.add(s);
         }
@@ -492,7 +494,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
             String filter = subs.get(i).topicFilter();
             if (!codes.get(i).isError() && !retained.containsKey(filter)) {
                 codes.set(i, ReasonCode.UNSPECIFIED_ERROR); // the topic entity did not answer in time
-                subscriptions.remove(filter);
+                if (!subscriptions.isEmpty()) subscriptions.remove(filter);
                 persist();
             }
         }
@@ -534,7 +536,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private Behavior<Command> onUnsubscribe(UnsubscribeRequest r) {
         List<ReasonCode> codes = new ArrayList<>();
         for (String filter : r.packet().topicFilters()) {
-            if (subscriptions.remove(filter) != null) {
+            if (!subscriptions.isEmpty() && subscriptions.remove(filter) != null) {
                 topicOf(filter).tell(new TopicProtocol.Unsubscribe(clientId, filter));
                 codes.add(ReasonCode.SUCCESS);
             } else {
