@@ -1,5 +1,6 @@
 package org.swarmmq.actors.connection;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -70,11 +71,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
     private final FlowShape<Object, ByteString> shape = FlowShape.of(in, out);
     private final BrokerSettings settings;
     private final Router router;
-    private final String remote;
+    /** The client's address, the socket's own (formatted only for a log line). */
+    private final InetSocketAddress remote;
     private final Connections connections;
 
     /** {@code connections}: the node's open connections; this one is in it while its stage runs. */
-    public ConnectionStage(BrokerSettings settings, Router router, String remote, Connections connections) {
+    public ConnectionStage(BrokerSettings settings, Router router, InetSocketAddress remote, Connections connections) {
         this.settings = settings;
         this.router = router;
         this.remote = remote;
@@ -342,7 +344,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         }
 
         private String who() {
-            return channel.clientId() == null ? remote : channel.clientId();
+            return channel.clientId() == null ? remote() : channel.clientId();
+        }
+
+        private String remote() {
+            return remote.getHostString() + ":" + remote.getPort();
         }
 
         private void enqueue(Packet p) {
@@ -387,7 +393,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         /** The channel closed: log why, let what is queued drain (for a while), then end the socket. */
         private void close(String why) {
             LOG.info("Client {} ({}) closed: {}", channel.clientId() == null ? "<unknown>" : channel.clientId(),
-                    remote, why);
+                    remote(), why);
             cancelTimer(CONNECT_TIMEOUT);
             cancelTimer(KEEP_ALIVE);
             cancelTimer(ROUTE_RETRY);

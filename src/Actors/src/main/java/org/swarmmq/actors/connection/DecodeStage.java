@@ -1,10 +1,16 @@
 package org.swarmmq.actors.connection;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.Attributes;
+import org.apache.pekko.stream.FlowShape;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.stage.GraphStage;
+import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.InHandler;
+import org.apache.pekko.stream.stage.OutHandler;
 import org.apache.pekko.util.ByteString;
 import org.swarmmq.protocol.ProtocolException;
 import org.swarmmq.protocol.codec.Frame;
@@ -20,39 +26,117 @@ import org.swarmmq.protocol.packets.ProtocolVersion;
  * work. The protocol version is learnt from the CONNECT and used for every later packet. The first
  * broken rule becomes a {@link ConnectionProtocol.Violation} element, after which the stage emits
  * nothing more: the connection stage answers and closes.
+ *
+ * <p>A stage of its own rather than {@code statefulMapConcat}: that one keeps the iterator of the
+ * last chunk's packets (and so the last packet, an idle client's CONNECT) and three stages'
+ * worth of closures per connection. One instance serves every connection of a listener
+ * ({@link #flow}); each materialization gets its own {@link Logic} (docs/perf-notes.md item 9).
  */
-public final class DecodeStage {
-    private DecodeStage() {
+public final class DecodeStage extends GraphStage<FlowShape<ByteString, Object>> {
+    private final Inlet<ByteString> in = Inlet.create("DecodeStage.in");
+    private final Outlet<Object> out = Outlet.create("DecodeStage.out");
+    private final FlowShape<ByteString, Object> shape = FlowShape.of(in, out);
+    private final int maxPacketSize;
+
+    private DecodeStage(int maxPacketSize) {
+        this.maxPacketSize = maxPacketSize;
     }
 
+    /** A decoder flow; materialize it as often as needed (one per connection). */
     public static Flow<ByteString, Object, NotUsed> flow(int maxPacketSize) {
-        return Flow.of(ByteString.class).statefulMapConcat(() -> {
-            FrameReader reader = new FrameReader(maxPacketSize);
-            ProtocolVersion[] version = {null};
-            boolean[] broken = {false};
-            boolean[] first = {true};
-            return bytes -> {
-                if (broken[0] || bytes.isEmpty()) return List.of();
-                List<Object> out = new ArrayList<>(2);
+        return Flow.fromGraph(new DecodeStage(maxPacketSize));
+    }
+
+    @Override
+    public FlowShape<ByteString, Object> shape() {
+        return shape;
+    }
+
+    @Override
+    public GraphStageLogic createLogic(Attributes attributes) {
+        return new Logic();
+    }
+
+    private final class Logic extends GraphStageLogic implements InHandler, OutHandler {
+        private final FrameReader reader = new FrameReader(maxPacketSize);
+        private ProtocolVersion version;
+        private boolean first = true;
+        /** A Violation was emitted (or is next): nothing more is decoded, input is read and dropped. */
+        private boolean broken;
+        /** The next element, decoded and not yet pushed, or null. */
+        private Object next;
+
+        Logic() {
+            super(shape);
+            setHandlers(in, out, this);
+        }
+
+        @Override
+        public void onPush() {
+            ByteString bytes = grab(in);
+            if (!broken && !bytes.isEmpty()) {
                 try {
-                    if (first[0]) {
-                        first[0] = false;
+                    if (first) {
+                        first = false;
                         checkFirstByte(bytes.head() & 0xFF);
                     }
                     for (ByteBuffer b : bytes.getByteBuffers()) reader.feed(b);
-                    Frame frame;
-                    while ((frame = reader.next()) != null) {
-                        Packet p = PacketDecoder.decode(frame, version[0]);
-                        if (p instanceof Connect c && version[0] == null) version[0] = c.version();
-                        out.add(p);
-                    }
                 } catch (ProtocolException e) {
-                    broken[0] = true;
-                    out.add(new ConnectionProtocol.Violation(e));
+                    broken = true;
+                    next = new ConnectionProtocol.Violation(e);
                 }
-                return out;
-            };
-        });
+            }
+            if (next == null) next = decodeNext();
+            if (next == null) {
+                pull(in); // nothing whole yet: read on
+            } else if (isAvailable(out)) {
+                pushNext();
+            }
+        }
+
+        @Override
+        public void onUpstreamFinish() {
+            if (next == null) next = decodeNext(); // what arrived before the end still goes out
+            if (next == null) completeStage();
+            else if (isAvailable(out)) pushNext(); // else on the next pull; pushNext ends the stream after the last
+        }
+
+        @Override
+        public void onPull() {
+            if (next == null) next = decodeNext();
+            if (next != null) {
+                pushNext();
+            } else if (isClosed(in)) {
+                completeStage();
+            } else if (!hasBeenPulled(in)) {
+                pull(in);
+            }
+        }
+
+        /** Pushes {@code next}; the stream ends with the last packet if the client's side ended. */
+        private void pushNext() {
+            push(out, next);
+            next = null;
+            if (isClosed(in)) {
+                next = decodeNext();
+                if (next == null) completeStage();
+            }
+        }
+
+        /** The next packet of what has arrived, a Violation, or null: need more bytes (or broken). */
+        private Object decodeNext() {
+            if (broken) return null;
+            try {
+                Frame frame = reader.next();
+                if (frame == null) return null;
+                Packet p = PacketDecoder.decode(frame, version);
+                if (p instanceof Connect c && version == null) version = c.version();
+                return p;
+            } catch (ProtocolException e) {
+                broken = true;
+                return new ConnectionProtocol.Violation(e);
+            }
+        }
     }
 
     /**

@@ -26,15 +26,11 @@ public final class MqttListener {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router,
                                                           Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
+        Flow<ByteString, Object, NotUsed> decode = DecodeStage.flow(settings.maxPacketSize()); // one for all connections
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
-                .to(Sink.foreach(c -> c.handleWith(connectionFlow(settings, router,
-                        c.remoteAddress().getHostString() + ":" + c.remoteAddress().getPort(), connections), system)))
+                .to(Sink.foreach(c -> c.handleWith(
+                        decode.via(new ConnectionStage(settings, router, c.remoteAddress(), connections)), system)))
                 .run(system);
-    }
-
-    static Flow<ByteString, ByteString, NotUsed> connectionFlow(BrokerSettings settings, Router router, String remote,
-                                                                Connections connections) {
-        return DecodeStage.flow(settings.maxPacketSize()).via(new ConnectionStage(settings, router, remote, connections));
     }
 }
