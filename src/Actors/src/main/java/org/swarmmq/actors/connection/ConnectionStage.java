@@ -44,15 +44,16 @@ import org.swarmmq.protocol.packets.Unsubscribe;
 import org.swarmmq.protocol.packets.Will;
 
 /**
- * One MQTT connection, as the stream stage between the decoder and the socket: it carries out
- * what its {@link Channel} (the connection's rules, pure) decides. Decoded packets come in one
- * at a time, pulled only while the channel may take them (not between CONNECT and CONNACK);
+ * One MQTT connection, as the stream stage on the socket: it carries out what its {@link Channel}
+ * (the connection's rules, pure) decides. Bytes are decoded ({@link Decoder}) into packets handed
+ * to the channel one at a time, only while it may take them (not between CONNECT and CONNACK);
+ * meanwhile they wait as frames, and the socket is read only while no whole packet waits;
  * what goes out is encoded in batches, one batch per pull of the socket, so a slow reader backs
  * up into a bounded buffer here. The session and the topic entities talk to the stage's actor
  * ({@code getStageActor}): no actor of its own, so a connection costs one stream interpreter
  * and no extra hand-off between the socket and the connection's rules (docs/perf-notes.md).
  */
-public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteString>> {
+public final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionStage.class);
     /** Bytes of payload gathered into one write at most (one packet always goes, whatever its size). */
     private static final long MAX_WRITE_BYTES = 16L << 20;
@@ -66,9 +67,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
     private static final String ATTACH_RETRY = "attach-retry";
     private static final String DRAIN = "drain";
 
-    private final Inlet<Object> in = Inlet.create("ConnectionStage.in");
+    private final Inlet<ByteString> in = Inlet.create("ConnectionStage.in");
     private final Outlet<ByteString> out = Outlet.create("ConnectionStage.out");
-    private final FlowShape<Object, ByteString> shape = FlowShape.of(in, out);
+    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
     private final BrokerSettings settings;
     private final Router router;
     /** The client's address, the socket's own (formatted only for a log line). */
@@ -84,7 +85,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
     }
 
     @Override
-    public FlowShape<Object, ByteString> shape() {
+    public FlowShape<ByteString, ByteString> shape() {
         return shape;
     }
 
@@ -101,6 +102,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         private final RouteTracker<Message, Long> routes = new RouteTracker<>();
         /** Small at first (an idle connection keeps it): it grows under load. */
         private final ArrayDeque<Packet> outbound = new ArrayDeque<>(2);
+        private final Decoder decoder = new Decoder(settings.maxPacketSize());
+        /** Decoded and not yet taken by the channel (a Packet or a Violation), or null. */
+        private Object pending;
+        /** The client's side of the socket ended: once what came before is handled, so does the stream. */
+        private boolean inputEnded;
         /** The client's MQTT 5 limits on what we send (aliases, size, problem information), from its CONNECT on. */
         private OutboundPackets outboundRules;
         private ClusterSharding sharding;
@@ -122,12 +128,14 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             setHandler(in, new AbstractInHandler() {
                 @Override
                 public void onPush() {
-                    onElement(grab(in));
+                    decoder.feed(grab(in));
+                    readPackets();
                 }
 
                 @Override
                 public void onUpstreamFinish() {
-                    endOfStream("connection closed by client");
+                    inputEnded = true;
+                    readPackets();
                 }
 
                 @Override
@@ -169,8 +177,31 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             connections.closed(self);
         }
 
+        /**
+         * Hands the channel what has arrived, one packet at a time while it may take them: the
+         * CONNECT, then nothing until CONNACK (but an AUTH exchange before it needs the client's
+         * next AUTH). The socket is read on only while no decoded packet waits.
+         */
+        private void readPackets() {
+            while (true) {
+                if (pending == null) pending = decoder.next();
+                if (pending == null || channel.closing() || !channelTakesPackets()) break;
+                Object element = pending;
+                pending = null;
+                onElement(element);
+            }
+            if (pending != null || isClosed(in)) {
+                if (pending == null && inputEnded) endOfStream("connection closed by client");
+                return;
+            }
+            if (!hasBeenPulled(in)) pull(in);
+        }
+
+        private boolean channelTakesPackets() {
+            return channel.version() == null || channel.connected() || channel.authenticating();
+        }
+
         private void onElement(Object element) {
-            if (channel.closing()) return;
             if (element instanceof Violation v) {
                 apply(channel.violation(v.error()));
                 return;
@@ -178,14 +209,6 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             Packet p = (Packet) element;
             if (settings.verbose()) LOG.info(PacketLog.received(p, who()));
             apply(channel.handle(p, System.nanoTime()));
-            pullIfReady();
-        }
-
-        /** Until CONNACK, hold back; but an AUTH exchange before it needs the client's next AUTH. */
-        private void pullIfReady() {
-            if (!channel.closing() && (channel.connected() || channel.authenticating()) && !hasBeenPulled(in) && !isClosed(in)) {
-                pull(in);
-            }
         }
 
         private void endOfStream(String why) {
@@ -217,7 +240,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 watchedSession = Adapter.toClassic(a.session());
                 stageActor.watch(watchedSession);
                 apply(channel.attached(a.sessionPresent(), a.inboundQos2()));
-                pullIfReady(); // CONNACK sent: the next packet may come
+                readPackets(); // CONNACK sent: the next packet may come
             } else if (m instanceof Close c) {
                 apply(c.reason() == ReasonCode.SERVER_SHUTTING_DOWN ? channel.serverShuttingDown() : channel.takenOver());
             } else if (m instanceof Terminated t && t.actor().equals(watchedSession)) {

@@ -2,21 +2,19 @@ package org.swarmmq.actors.connection;
 
 import java.util.List;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.io.Inet;
 import org.apache.pekko.io.TcpSO;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
-import org.apache.pekko.util.ByteString;
 import org.swarmmq.actors.BrokerSettings;
 import org.swarmmq.actors.topic.Router;
 
 /**
- * The MQTT listener: binds the TCP port and gives every accepted socket its own flow,
- * {@code bytes -> DecodeStage -> ConnectionStage -> encoded batches -> bytes}, with backpressure
- * on both sides, fused into one stream interpreter per connection.
+ * The MQTT listener: binds the TCP port and gives every accepted socket its own
+ * {@link ConnectionStage} ({@code bytes -> Decoder -> Channel -> encoded batches -> bytes}), with
+ * backpressure on both sides, in one stream interpreter per connection.
  */
 public final class MqttListener {
     private MqttListener() {
@@ -26,11 +24,10 @@ public final class MqttListener {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router,
                                                           Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
-        Flow<ByteString, Object, NotUsed> decode = DecodeStage.flow(settings.maxPacketSize()); // one for all connections
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
                 .to(Sink.foreach(c -> c.handleWith(
-                        decode.via(new ConnectionStage(settings, router, c.remoteAddress(), connections)), system)))
+                        Flow.fromGraph(new ConnectionStage(settings, router, c.remoteAddress(), connections)), system)))
                 .run(system);
     }
 }
