@@ -19,7 +19,6 @@ import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.GraphStageLogic.StageActor;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,28 +59,39 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
     /** How long a closing connection may take to write what is queued (and hear Detached) before the socket is dropped. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final String CONNECT_TIMEOUT = "connect-timeout";
-    private static final String KEEP_ALIVE = "keep-alive";
-    private static final String ROUTE_RETRY = "route-retry";
-    private static final String AUTH_TIMEOUT = "auth-timeout";
-    private static final String ATTACH_RETRY = "attach-retry";
-    private static final String DRAIN = "drain";
+    // The stage's timers (StageTimers keys).
+    private static final int CONNECT_TIMEOUT = 0;
+    private static final int KEEP_ALIVE = 1;
+    private static final int ROUTE_RETRY = 2;
+    private static final int AUTH_TIMEOUT = 3;
+    private static final int ATTACH_RETRY = 4;
+    private static final int DRAIN = 5;
 
     private final Inlet<ByteString> in = Inlet.create("ConnectionStage.in");
     private final Outlet<ByteString> out = Outlet.create("ConnectionStage.out");
     private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
     private final BrokerSettings settings;
+    /** The channel's settings, one instance for all of a listener's connections. */
+    private final Channel.Settings channelSettings;
     private final Router router;
     /** The client's address, the socket's own (formatted only for a log line). */
     private final InetSocketAddress remote;
     private final Connections connections;
 
     /** {@code connections}: the node's open connections; this one is in it while its stage runs. */
-    public ConnectionStage(BrokerSettings settings, Router router, InetSocketAddress remote, Connections connections) {
+    public ConnectionStage(BrokerSettings settings, Channel.Settings channelSettings, Router router,
+                           InetSocketAddress remote, Connections connections) {
         this.settings = settings;
+        this.channelSettings = channelSettings;
         this.router = router;
         this.remote = remote;
         this.connections = connections;
+    }
+
+    /** What the channel of every connection under {@code settings} is given. */
+    public static Channel.Settings channelSettings(BrokerSettings settings) {
+        return new Channel.Settings(settings.maxPacketSize(), settings.connectTimeout().toSeconds(),
+                settings.topicAliasMaximum(), settings.receiveMaximum(), settings.maxKeepAliveSeconds());
     }
 
     @Override
@@ -94,10 +104,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         return new Logic();
     }
 
-    private final class Logic extends TimerGraphStageLogic {
-        private final Channel channel = new Channel(new Channel.Settings(settings.maxPacketSize(),
-                settings.connectTimeout().toSeconds(), settings.topicAliasMaximum(), settings.receiveMaximum(),
-                settings.maxKeepAliveSeconds()), settings.authentication(), System.nanoTime());
+    private final class Logic extends GraphStageLogic {
+        private final StageTimers timers = new StageTimers(6);
+        private final Channel channel = new Channel(channelSettings, settings.authentication(), System.nanoTime());
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
         private final RouteTracker<Message, Long> routes = new RouteTracker<>();
         /** Small at first (an idle connection keeps it): it grows under load. */
@@ -167,13 +176,15 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             });
             self = Adapter.toTyped(stageActor.ref());
             routeReplies = (ActorRef<TopicProtocol.RouteReply>) (ActorRef<?>) self;
-            scheduleOnce(CONNECT_TIMEOUT, settings.connectTimeout());
+            timers.start(stageActor.ref(), materializer());
+            timers.scheduleOnce(CONNECT_TIMEOUT, settings.connectTimeout());
             connections.opened(self);
             pull(in);
         }
 
         @Override
         public void postStop() {
+            timers.cancelAll();
             connections.closed(self);
         }
 
@@ -216,8 +227,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             completeStage(); // the socket is gone: nothing queued can be written any more
         }
 
-        /** What the session, the topic entities and death watch send to the stage's actor. */
+        /** What the session, the topic entities, death watch and the timers send to the stage's actor. */
         private void onMessage(Object m) {
+            if (m instanceof StageTimers.Tick t) {
+                int key = timers.fired(t);
+                if (key >= 0) onTimer(key);
+                return;
+            }
             if (m instanceof Detached) {
                 awaitingDetached = false;
                 completeIfDone();
@@ -234,7 +250,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 flush();
             } else if (m instanceof Attached a) {
                 if (channel.connected()) return;
-                cancelTimer(ATTACH_RETRY);
+                timers.cancel(ATTACH_RETRY);
                 attach = null;
                 session = a.session();
                 watchedSession = Adapter.toClassic(a.session());
@@ -248,30 +264,29 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             }
         }
 
-        @Override
-        public void onTimer(Object key) {
-            if (DRAIN.equals(key)) {
+        private void onTimer(int key) {
+            if (key == DRAIN) {
                 failStage(new IllegalStateException("closed connection did not drain within " + DRAIN_TIMEOUT));
                 return;
             }
             if (channel.closing()) return;
-            if (KEEP_ALIVE.equals(key)) {
+            if (key == KEEP_ALIVE) {
                 apply(channel.keepAliveCheck(System.nanoTime()));
-            } else if (CONNECT_TIMEOUT.equals(key)) {
+            } else if (key == CONNECT_TIMEOUT) {
                 apply(channel.connectTimedOut());
-            } else if (ROUTE_RETRY.equals(key)) {
+            } else if (key == ROUTE_RETRY) {
                 retryRoutes();
-            } else if (ATTACH_RETRY.equals(key)) {
+            } else if (key == ATTACH_RETRY) {
                 // Sent to a shard on a node that died before the split brain resolver downed it, an
                 // Attach is lost; sharding finds the session's new home for the one sent again.
                 if (attach == null || channel.connected()) {
-                    cancelTimer(ATTACH_RETRY);
+                    timers.cancel(ATTACH_RETRY);
                 } else {
                     LOG.warn("Client {}: no answer from its session within {} ms; attaching again",
                             channel.clientId(), settings.routeRetryAfter().toMillis());
                     sharding.entityRefFor(SessionEntity.TYPE_KEY, channel.clientId()).tell(attach);
                 }
-            } else if (AUTH_TIMEOUT.equals(key)) {
+            } else if (key == AUTH_TIMEOUT) {
                 apply(channel.authTimeoutCheck(System.nanoTime()));
             }
         }
@@ -283,7 +298,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                         channel.clientId(), retries.size(), settings.routeRetryAfter().toMillis());
             }
             for (var r : retries) router.route(r.message(), routeReplies, r.correlationId());
-            if (routes.isEmpty()) cancelTimer(ROUTE_RETRY);
+            if (routes.isEmpty()) timers.cancel(ROUTE_RETRY);
         }
 
         /** Carries out the channel's effects in order. */
@@ -295,7 +310,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 } else if (e instanceof ChannelEffect.Route r) {
                     route(r);
                 } else if (e instanceof ChannelEffect.Attach a) {
-                    cancelTimer(CONNECT_TIMEOUT);
+                    timers.cancel(CONNECT_TIMEOUT);
                     if (channel.user() != null) LOG.info("Client {} authenticated as {}", a.clientId(), channel.user());
                     ClientLimits limits = channel.clientLimits();
                     if (!settings.outboundTopicAliases()) {
@@ -308,14 +323,14 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                             a.sessionExpirySeconds(), a.receiveMaximum(), a.maxPacketSize());
                     entity.tell(attach);
                     Duration every = settings.routeRetryAfter();
-                    scheduleWithFixedDelay(ATTACH_RETRY, every, every);
+                    timers.scheduleWithFixedDelay(ATTACH_RETRY, every, every);
                 } else if (e instanceof ChannelEffect.ToSession t) {
                     session.tell(toSession(t.packet()));
                 } else if (e instanceof ChannelEffect.StartAuthTimer t) {
-                    scheduleOnce(AUTH_TIMEOUT, Duration.ofNanos(t.afterNanos()));
+                    timers.scheduleOnce(AUTH_TIMEOUT, Duration.ofNanos(t.afterNanos()));
                 } else if (e instanceof ChannelEffect.StartKeepAlive k) {
                     Duration every = Duration.ofNanos(k.everyNanos());
-                    scheduleWithFixedDelay(KEEP_ALIVE, every, every);
+                    timers.scheduleWithFixedDelay(KEEP_ALIVE, every, every);
                 } else if (e instanceof ChannelEffect.PublishWill w) {
                     Message will = willMessage(w.will());
                     if (w.delaySeconds() > 0 && session != null) {
@@ -354,9 +369,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             }
             long id = routes.start(m, r.token(), System.nanoTime());
             router.route(m, routeReplies, id);
-            if (!isTimerActive(ROUTE_RETRY)) {
+            if (!timers.isActive(ROUTE_RETRY)) {
                 Duration every = settings.routeRetryAfter().dividedBy(2);
-                scheduleWithFixedDelay(ROUTE_RETRY, every, every);
+                timers.scheduleWithFixedDelay(ROUTE_RETRY, every, every);
             }
         }
 
@@ -417,12 +432,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private void close(String why) {
             LOG.info("Client {} ({}) closed: {}", channel.clientId() == null ? "<unknown>" : channel.clientId(),
                     remote(), why);
-            cancelTimer(CONNECT_TIMEOUT);
-            cancelTimer(KEEP_ALIVE);
-            cancelTimer(ROUTE_RETRY);
-            cancelTimer(AUTH_TIMEOUT);
-            cancelTimer(ATTACH_RETRY);
-            scheduleOnce(DRAIN, DRAIN_TIMEOUT);
+            timers.cancelAll();
+            timers.scheduleOnce(DRAIN, DRAIN_TIMEOUT);
             completeIfDone();
         }
 

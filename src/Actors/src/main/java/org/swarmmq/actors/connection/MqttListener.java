@@ -10,6 +10,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Tcp;
 import org.swarmmq.actors.BrokerSettings;
 import org.swarmmq.actors.topic.Router;
+import org.swarmmq.protocol.channel.Channel;
 
 /**
  * The MQTT listener: binds the TCP port and gives every accepted socket its own
@@ -24,10 +25,12 @@ public final class MqttListener {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router,
                                                           Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
+        Channel.Settings channelSettings = ConnectionStage.channelSettings(settings);
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
                 .to(Sink.foreach(c -> c.handleWith(
-                        Flow.fromGraph(new ConnectionStage(settings, router, c.remoteAddress(), connections)), system)))
+                        Flow.fromGraph(new ConnectionStage(settings, channelSettings, router, c.remoteAddress(), connections)),
+                        system)))
                 .run(system);
     }
 }
