@@ -14,11 +14,11 @@ import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.GraphStageLogic.StageActor;
+import org.apache.pekko.stream.stage.InHandler;
+import org.apache.pekko.stream.stage.OutHandler;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,7 +104,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         return new Logic();
     }
 
-    private final class Logic extends GraphStageLogic {
+    private final class Logic extends GraphStageLogic implements InHandler, OutHandler {
         private final StageTimers timers = new StageTimers(6);
         private final Channel channel = new Channel(channelSettings, settings.authentication(), System.nanoTime());
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
@@ -134,36 +134,35 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         Logic() {
             super(shape);
-            setHandler(in, new AbstractInHandler() {
-                @Override
-                public void onPush() {
-                    decoder.feed(grab(in));
-                    readPackets();
-                }
+            setHandlers(in, out, this); // the logic is its own handlers: no two more objects per connection
+        }
 
-                @Override
-                public void onUpstreamFinish() {
-                    inputEnded = true;
-                    readPackets();
-                }
+        @Override
+        public void onPush() {
+            decoder.feed(grab(in));
+            readPackets();
+        }
 
-                @Override
-                public void onUpstreamFailure(Throwable e) {
-                    endOfStream("socket error: " + e.getMessage());
-                }
-            });
-            setHandler(out, new AbstractOutHandler() {
-                @Override
-                public void onPull() {
-                    flush();
-                    completeIfDone();
-                }
+        @Override
+        public void onUpstreamFinish() {
+            inputEnded = true;
+            readPackets();
+        }
 
-                @Override
-                public void onDownstreamFinish(Throwable cause) {
-                    endOfStream("socket closed");
-                }
-            });
+        @Override
+        public void onUpstreamFailure(Throwable e) {
+            endOfStream("socket error: " + e.getMessage());
+        }
+
+        @Override
+        public void onPull() {
+            flush();
+            completeIfDone();
+        }
+
+        @Override
+        public void onDownstreamFinish(Throwable cause) {
+            endOfStream("socket closed");
         }
 
         @Override
@@ -316,7 +315,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                     if (!settings.outboundTopicAliases()) {
                         limits = new ClientLimits(limits.maxPacketSize(), 0, limits.problemInformation());
                     }
-                    outboundRules = new OutboundPackets(channel.version(), limits);
+                    // MQTT 3 has no limits on what we send: no rules to keep for it
+                    outboundRules = channel.version().isV5() ? new OutboundPackets(channel.version(), limits) : null;
                     var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                     session = entity;
                     attach = new SessionProtocol.Attach(self, a.version(), a.cleanStart(),
