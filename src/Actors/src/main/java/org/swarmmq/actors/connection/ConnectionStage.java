@@ -1,5 +1,6 @@
 package org.swarmmq.actors.connection;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,12 +14,11 @@ import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 import org.apache.pekko.stream.stage.GraphStageLogic.StageActor;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
+import org.apache.pekko.stream.stage.InHandler;
+import org.apache.pekko.stream.stage.OutHandler;
 import org.apache.pekko.util.ByteString;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,46 +43,59 @@ import org.swarmmq.protocol.packets.Unsubscribe;
 import org.swarmmq.protocol.packets.Will;
 
 /**
- * One MQTT connection, as the stream stage between the decoder and the socket: it carries out
- * what its {@link Channel} (the connection's rules, pure) decides. Decoded packets come in one
- * at a time, pulled only while the channel may take them (not between CONNECT and CONNACK);
+ * One MQTT connection, as the stream stage on the socket: it carries out what its {@link Channel}
+ * (the connection's rules, pure) decides. Bytes are decoded ({@link Decoder}) into packets handed
+ * to the channel one at a time, only while it may take them (not between CONNECT and CONNACK);
+ * meanwhile they wait as frames, and the socket is read only while no whole packet waits;
  * what goes out is encoded in batches, one batch per pull of the socket, so a slow reader backs
  * up into a bounded buffer here. The session and the topic entities talk to the stage's actor
  * ({@code getStageActor}): no actor of its own, so a connection costs one stream interpreter
  * and no extra hand-off between the socket and the connection's rules (docs/perf-notes.md).
  */
-public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteString>> {
+public final class ConnectionStage extends GraphStage<FlowShape<ByteString, ByteString>> {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionStage.class);
     /** Bytes of payload gathered into one write at most (one packet always goes, whatever its size). */
     private static final long MAX_WRITE_BYTES = 16L << 20;
     /** How long a closing connection may take to write what is queued (and hear Detached) before the socket is dropped. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-    private static final String CONNECT_TIMEOUT = "connect-timeout";
-    private static final String KEEP_ALIVE = "keep-alive";
-    private static final String ROUTE_RETRY = "route-retry";
-    private static final String AUTH_TIMEOUT = "auth-timeout";
-    private static final String ATTACH_RETRY = "attach-retry";
-    private static final String DRAIN = "drain";
+    // The stage's timers (StageTimers keys).
+    private static final int CONNECT_TIMEOUT = 0;
+    private static final int KEEP_ALIVE = 1;
+    private static final int ROUTE_RETRY = 2;
+    private static final int AUTH_TIMEOUT = 3;
+    private static final int ATTACH_RETRY = 4;
+    private static final int DRAIN = 5;
 
-    private final Inlet<Object> in = Inlet.create("ConnectionStage.in");
+    private final Inlet<ByteString> in = Inlet.create("ConnectionStage.in");
     private final Outlet<ByteString> out = Outlet.create("ConnectionStage.out");
-    private final FlowShape<Object, ByteString> shape = FlowShape.of(in, out);
+    private final FlowShape<ByteString, ByteString> shape = FlowShape.of(in, out);
     private final BrokerSettings settings;
+    /** The channel's settings, one instance for all of a listener's connections. */
+    private final Channel.Settings channelSettings;
     private final Router router;
-    private final String remote;
+    /** The client's address, the socket's own (formatted only for a log line). */
+    private final InetSocketAddress remote;
     private final Connections connections;
 
     /** {@code connections}: the node's open connections; this one is in it while its stage runs. */
-    public ConnectionStage(BrokerSettings settings, Router router, String remote, Connections connections) {
+    public ConnectionStage(BrokerSettings settings, Channel.Settings channelSettings, Router router,
+                           InetSocketAddress remote, Connections connections) {
         this.settings = settings;
+        this.channelSettings = channelSettings;
         this.router = router;
         this.remote = remote;
         this.connections = connections;
     }
 
+    /** What the channel of every connection under {@code settings} is given. */
+    public static Channel.Settings channelSettings(BrokerSettings settings) {
+        return new Channel.Settings(settings.maxPacketSize(), settings.connectTimeout().toSeconds(),
+                settings.topicAliasMaximum(), settings.receiveMaximum(), settings.maxKeepAliveSeconds());
+    }
+
     @Override
-    public FlowShape<Object, ByteString> shape() {
+    public FlowShape<ByteString, ByteString> shape() {
         return shape;
     }
 
@@ -91,13 +104,18 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         return new Logic();
     }
 
-    private final class Logic extends TimerGraphStageLogic {
-        private final Channel channel = new Channel(new Channel.Settings(settings.maxPacketSize(),
-                settings.connectTimeout().toSeconds(), settings.topicAliasMaximum(), settings.receiveMaximum(),
-                settings.maxKeepAliveSeconds()), settings.authentication(), System.nanoTime());
+    private final class Logic extends GraphStageLogic implements InHandler, OutHandler {
+        private final StageTimers timers = new StageTimers(6);
+        private final Channel channel = new Channel(channelSettings, settings.authentication(), System.nanoTime());
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
         private final RouteTracker<Message, Long> routes = new RouteTracker<>();
-        private final ArrayDeque<Packet> outbound = new ArrayDeque<>();
+        /** Small at first (an idle connection keeps it): it grows under load. */
+        private final ArrayDeque<Packet> outbound = new ArrayDeque<>(2);
+        private final Decoder decoder = new Decoder(settings.maxPacketSize());
+        /** Decoded and not yet taken by the channel (a Packet or a Violation), or null. */
+        private Object pending;
+        /** The client's side of the socket ended: once what came before is handled, so does the stream. */
+        private boolean inputEnded;
         /** The client's MQTT 5 limits on what we send (aliases, size, problem information), from its CONNECT on. */
         private OutboundPackets outboundRules;
         private ClusterSharding sharding;
@@ -117,34 +135,35 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
 
         Logic() {
             super(shape);
-            setHandler(in, new AbstractInHandler() {
-                @Override
-                public void onPush() {
-                    onElement(grab(in));
-                }
+            setHandlers(in, out, this); // the logic is its own handlers: no two more objects per connection
+        }
 
-                @Override
-                public void onUpstreamFinish() {
-                    endOfStream("connection closed by client");
-                }
+        @Override
+        public void onPush() {
+            decoder.feed(grab(in));
+            readPackets();
+        }
 
-                @Override
-                public void onUpstreamFailure(Throwable e) {
-                    endOfStream("socket error: " + e.getMessage());
-                }
-            });
-            setHandler(out, new AbstractOutHandler() {
-                @Override
-                public void onPull() {
-                    flush();
-                    completeIfDone();
-                }
+        @Override
+        public void onUpstreamFinish() {
+            inputEnded = true;
+            readPackets();
+        }
 
-                @Override
-                public void onDownstreamFinish(Throwable cause) {
-                    endOfStream("socket closed");
-                }
-            });
+        @Override
+        public void onUpstreamFailure(Throwable e) {
+            endOfStream("socket error: " + e.getMessage());
+        }
+
+        @Override
+        public void onPull() {
+            flush();
+            completeIfDone();
+        }
+
+        @Override
+        public void onDownstreamFinish(Throwable cause) {
+            endOfStream("socket closed");
         }
 
         @Override
@@ -157,18 +176,43 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             });
             self = Adapter.toTyped(stageActor.ref());
             routeReplies = (ActorRef<TopicProtocol.RouteReply>) (ActorRef<?>) self;
-            scheduleOnce(CONNECT_TIMEOUT, settings.connectTimeout());
+            timers.start(stageActor.ref(), materializer());
+            timers.scheduleOnce(CONNECT_TIMEOUT, settings.connectTimeout());
             connections.opened(self);
             pull(in);
         }
 
         @Override
         public void postStop() {
+            timers.cancelAll();
             connections.closed(self);
         }
 
+        /**
+         * Hands the channel what has arrived, one packet at a time while it may take them: the
+         * CONNECT, then nothing until CONNACK (but an AUTH exchange before it needs the client's
+         * next AUTH). The socket is read on only while no decoded packet waits.
+         */
+        private void readPackets() {
+            while (true) {
+                if (pending == null) pending = decoder.next();
+                if (pending == null || channel.closing() || !channelTakesPackets() || retainedQos0.full()) break;
+                Object element = pending;
+                pending = null;
+                onElement(element);
+            }
+            if (pending != null || isClosed(in)) {
+                if (pending == null && inputEnded) endOfStream("connection closed by client");
+                return;
+            }
+            if (!hasBeenPulled(in)) pull(in);
+        }
+
+        private boolean channelTakesPackets() {
+            return channel.version() == null || channel.connected() || channel.authenticating();
+        }
+
         private void onElement(Object element) {
-            if (channel.closing()) return;
             if (element instanceof Violation v) {
                 apply(channel.violation(v.error()));
                 return;
@@ -176,15 +220,6 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             Packet p = (Packet) element;
             if (settings.verbose()) LOG.info(PacketLog.received(p, who()));
             apply(channel.handle(p, System.nanoTime()));
-            pullIfReady();
-        }
-
-        /** Until CONNACK, hold back; but an AUTH exchange before it needs the client's next AUTH. */
-        private void pullIfReady() {
-            if (!channel.closing() && (channel.connected() || channel.authenticating()) && !retainedQos0.full()
-                    && !hasBeenPulled(in) && !isClosed(in)) {
-                pull(in);
-            }
         }
 
         private void endOfStream(String why) {
@@ -192,8 +227,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             completeStage(); // the socket is gone: nothing queued can be written any more
         }
 
-        /** What the session, the topic entities and death watch send to the stage's actor. */
+        /** What the session, the topic entities, death watch and the timers send to the stage's actor. */
         private void onMessage(Object m) {
+            if (m instanceof StageTimers.Tick t) {
+                int key = timers.fired(t);
+                if (key >= 0) onTimer(key);
+                return;
+            }
             if (m instanceof Detached) {
                 awaitingDetached = false;
                 completeIfDone();
@@ -202,7 +242,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             if (channel.closing()) return;
             if (m instanceof TopicProtocol.RouteReply reply && RetainedInFlight.isOurs(reply.correlationId())) {
                 retainedQos0.routed(reply.correlationId());
-                pullIfReady();
+                readPackets();
             } else if (m instanceof TopicProtocol.RouteReply reply) {
                 var done = reply instanceof TopicProtocol.Routed r
                         ? routes.routed(r.correlationId(), r.confirmations(), r.matched())
@@ -214,13 +254,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 flush();
             } else if (m instanceof Attached a) {
                 if (channel.connected()) return;
-                cancelTimer(ATTACH_RETRY);
+                timers.cancel(ATTACH_RETRY);
                 attach = null;
                 session = a.session();
                 watchedSession = Adapter.toClassic(a.session());
                 stageActor.watch(watchedSession);
                 apply(channel.attached(a.sessionPresent(), a.inboundQos2()));
-                pullIfReady(); // CONNACK sent: the next packet may come
+                readPackets(); // CONNACK sent: the next packet may come
             } else if (m instanceof Close c) {
                 apply(c.reason() == ReasonCode.SERVER_SHUTTING_DOWN ? channel.serverShuttingDown() : channel.takenOver());
             } else if (m instanceof Terminated t && t.actor().equals(watchedSession)) {
@@ -228,30 +268,29 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             }
         }
 
-        @Override
-        public void onTimer(Object key) {
-            if (DRAIN.equals(key)) {
+        private void onTimer(int key) {
+            if (key == DRAIN) {
                 failStage(new IllegalStateException("closed connection did not drain within " + DRAIN_TIMEOUT));
                 return;
             }
             if (channel.closing()) return;
-            if (KEEP_ALIVE.equals(key)) {
+            if (key == KEEP_ALIVE) {
                 apply(channel.keepAliveCheck(System.nanoTime()));
-            } else if (CONNECT_TIMEOUT.equals(key)) {
+            } else if (key == CONNECT_TIMEOUT) {
                 apply(channel.connectTimedOut());
-            } else if (ROUTE_RETRY.equals(key)) {
+            } else if (key == ROUTE_RETRY) {
                 retryRoutes();
-            } else if (ATTACH_RETRY.equals(key)) {
+            } else if (key == ATTACH_RETRY) {
                 // Sent to a shard on a node that died before the split brain resolver downed it, an
                 // Attach is lost; sharding finds the session's new home for the one sent again.
                 if (attach == null || channel.connected()) {
-                    cancelTimer(ATTACH_RETRY);
+                    timers.cancel(ATTACH_RETRY);
                 } else {
                     LOG.warn("Client {}: no answer from its session within {} ms; attaching again",
                             channel.clientId(), settings.routeRetryAfter().toMillis());
                     sharding.entityRefFor(SessionEntity.TYPE_KEY, channel.clientId()).tell(attach);
                 }
-            } else if (AUTH_TIMEOUT.equals(key)) {
+            } else if (key == AUTH_TIMEOUT) {
                 apply(channel.authTimeoutCheck(System.nanoTime()));
             }
         }
@@ -264,8 +303,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             }
             for (var r : retries) router.route(r.message(), routeReplies, r.correlationId());
             retainedQos0.expire(System.nanoTime(), settings.routeRetryAfter().toNanos());
-            pullIfReady();
-            if (routes.isEmpty() && retainedQos0.isEmpty()) cancelTimer(ROUTE_RETRY);
+            readPackets();
+            if (routes.isEmpty() && retainedQos0.isEmpty()) timers.cancel(ROUTE_RETRY);
         }
 
         /** Carries out the channel's effects in order. */
@@ -277,27 +316,28 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
                 } else if (e instanceof ChannelEffect.Route r) {
                     route(r);
                 } else if (e instanceof ChannelEffect.Attach a) {
-                    cancelTimer(CONNECT_TIMEOUT);
+                    timers.cancel(CONNECT_TIMEOUT);
                     if (channel.user() != null) LOG.info("Client {} authenticated as {}", a.clientId(), channel.user());
                     ClientLimits limits = channel.clientLimits();
                     if (!settings.outboundTopicAliases()) {
                         limits = new ClientLimits(limits.maxPacketSize(), 0, limits.problemInformation());
                     }
-                    outboundRules = new OutboundPackets(channel.version(), limits);
+                    // MQTT 3 has no limits on what we send: no rules to keep for it
+                    outboundRules = channel.version().isV5() ? new OutboundPackets(channel.version(), limits) : null;
                     var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                     session = entity;
                     attach = new SessionProtocol.Attach(self, a.version(), a.cleanStart(),
                             a.sessionExpirySeconds(), a.receiveMaximum(), a.maxPacketSize());
                     entity.tell(attach);
                     Duration every = settings.routeRetryAfter();
-                    scheduleWithFixedDelay(ATTACH_RETRY, every, every);
+                    timers.scheduleWithFixedDelay(ATTACH_RETRY, every, every);
                 } else if (e instanceof ChannelEffect.ToSession t) {
                     session.tell(toSession(t.packet()));
                 } else if (e instanceof ChannelEffect.StartAuthTimer t) {
-                    scheduleOnce(AUTH_TIMEOUT, Duration.ofNanos(t.afterNanos()));
+                    timers.scheduleOnce(AUTH_TIMEOUT, Duration.ofNanos(t.afterNanos()));
                 } else if (e instanceof ChannelEffect.StartKeepAlive k) {
                     Duration every = Duration.ofNanos(k.everyNanos());
-                    scheduleWithFixedDelay(KEEP_ALIVE, every, every);
+                    timers.scheduleWithFixedDelay(KEEP_ALIVE, every, every);
                 } else if (e instanceof ChannelEffect.PublishWill w) {
                     Message will = willMessage(w.will());
                     if (w.delaySeconds() > 0 && session != null) {
@@ -339,9 +379,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
             } else {
                 router.route(m, routeReplies, routes.start(m, r.token(), System.nanoTime()));
             }
-            if (!isTimerActive(ROUTE_RETRY)) {
+            if (!timers.isActive(ROUTE_RETRY)) {
                 Duration every = settings.routeRetryAfter().dividedBy(2);
-                scheduleWithFixedDelay(ROUTE_RETRY, every, every);
+                timers.scheduleWithFixedDelay(ROUTE_RETRY, every, every);
             }
         }
 
@@ -352,7 +392,11 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         }
 
         private String who() {
-            return channel.clientId() == null ? remote : channel.clientId();
+            return channel.clientId() == null ? remote() : channel.clientId();
+        }
+
+        private String remote() {
+            return remote.getHostString() + ":" + remote.getPort();
         }
 
         private void enqueue(Packet p) {
@@ -397,13 +441,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<Object, ByteStri
         /** The channel closed: log why, let what is queued drain (for a while), then end the socket. */
         private void close(String why) {
             LOG.info("Client {} ({}) closed: {}", channel.clientId() == null ? "<unknown>" : channel.clientId(),
-                    remote, why);
-            cancelTimer(CONNECT_TIMEOUT);
-            cancelTimer(KEEP_ALIVE);
-            cancelTimer(ROUTE_RETRY);
-            cancelTimer(AUTH_TIMEOUT);
-            cancelTimer(ATTACH_RETRY);
-            scheduleOnce(DRAIN, DRAIN_TIMEOUT);
+                    remote(), why);
+            timers.cancelAll();
+            timers.scheduleOnce(DRAIN, DRAIN_TIMEOUT);
             completeIfDone();
         }
 

@@ -1,5 +1,6 @@
 package org.swarmmq.actors.connection;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -12,11 +13,12 @@ import org.apache.pekko.stream.javadsl.Tcp;
 import org.apache.pekko.util.ByteString;
 import org.swarmmq.actors.BrokerSettings;
 import org.swarmmq.actors.topic.Router;
+import org.swarmmq.protocol.channel.Channel;
 
 /**
- * The MQTT listener: binds the TCP port and gives every accepted socket its own flow,
- * {@code bytes -> DecodeStage -> ConnectionStage -> encoded batches -> bytes}, with backpressure
- * on both sides, fused into one stream interpreter per connection.
+ * The MQTT listener: binds the TCP port and gives every accepted socket its own
+ * {@link ConnectionStage} ({@code bytes -> Decoder -> Channel -> encoded batches -> bytes}), with
+ * backpressure on both sides, in one stream interpreter per connection.
  */
 public final class MqttListener {
     private MqttListener() {
@@ -26,15 +28,18 @@ public final class MqttListener {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router,
                                                           Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
+        Channel.Settings channelSettings = ConnectionStage.channelSettings(settings);
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
-                .to(Sink.foreach(c -> c.handleWith(connectionFlow(settings, router,
-                        c.remoteAddress().getHostString() + ":" + c.remoteAddress().getPort(), connections), system)))
+                .to(Sink.foreach(c -> c.handleWith(
+                        connectionFlow(settings, channelSettings, router, c.remoteAddress(), connections), system)))
                 .run(system);
     }
 
-    static Flow<ByteString, ByteString, NotUsed> connectionFlow(BrokerSettings settings, Router router, String remote,
+    /** One connection's flow, whatever carries its bytes (a TCP socket, TLS, a WebSocket). */
+    static Flow<ByteString, ByteString, NotUsed> connectionFlow(BrokerSettings settings, Channel.Settings channelSettings,
+                                                                Router router, InetSocketAddress remote,
                                                                 Connections connections) {
-        return DecodeStage.flow(settings.maxPacketSize()).via(new ConnectionStage(settings, router, remote, connections));
+        return Flow.fromGraph(new ConnectionStage(settings, channelSettings, router, remote, connections));
     }
 }

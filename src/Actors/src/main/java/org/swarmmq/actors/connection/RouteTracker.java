@@ -44,12 +44,14 @@ final class RouteTracker<M, T> {
     record Retry<M>(long correlationId, M message) {
     }
 
-    private final Map<Long, Pending<M, T>> pending = new HashMap<>();
+    /** The shared Map.of() until the first QoS 1/2 PUBLISH: an idle connection allocates no map. */
+    private Map<Long, Pending<M, T>> pending = Map.of();
     private long lastId;
 
     /** Starts tracking {@code message}; route it with the returned correlation id. */
     long start(M message, T token, long nowNanos) {
         long id = ++lastId;
+        if (!(pending instanceof HashMap)) pending = new HashMap<>();
         pending.put(id, new Pending<>(message, token, nowNanos));
         return id;
     }

@@ -1,5 +1,6 @@
 package org.swarmmq.actors.connection;
 
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.NotUsed;
@@ -18,6 +19,7 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 import org.swarmmq.actors.BrokerSettings;
 import org.swarmmq.actors.topic.Router;
+import org.swarmmq.protocol.channel.Channel;
 
 /**
  * MQTT over WebSocket (MQTT 3.1.1 and 5.0, section 6), for browser clients such as MQTT.js: an
@@ -37,12 +39,13 @@ public final class WebSocketListener {
     /** Binds {@code port} on the MQTT listener's address. */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, int port, BrokerSettings settings,
                                                       Router router, Connections connections) {
+        Channel.Settings channelSettings = ConnectionStage.channelSettings(settings);
         return Http.get(system).newServerAt(settings.bind(), port)
-                .bindSync(request -> handle(system, request, settings, router, connections));
+                .bindSync(request -> handle(system, request, settings, channelSettings, router, connections));
     }
 
     private static HttpResponse handle(ActorSystem<?> system, HttpRequest request, BrokerSettings settings,
-                                       Router router, Connections connections) {
+                                       Channel.Settings channelSettings, Router router, Connections connections) {
         Optional<WebSocketUpgrade> upgrade = request.getAttribute(AttributeKeys.webSocketUpgrade);
         if (upgrade.isEmpty()) {
             request.discardEntityBytes(system);
@@ -54,11 +57,12 @@ public final class WebSocketListener {
             return HttpResponse.create().withStatus(StatusCodes.BAD_REQUEST)
                     .withEntity("the WebSocket subprotocol mqtt is required [MQTT-6.0.0-3]\n");
         }
-        String remote = request.getAttribute(AttributeKeys.remoteAddress)
-                .flatMap(r -> r.getAddress().map(a -> "ws " + a.getHostAddress() + ":" + r.getPort()))
-                .orElse("ws");
+        InetSocketAddress remote = request.getAttribute(AttributeKeys.remoteAddress)
+                .flatMap(r -> r.getAddress().map(a -> new InetSocketAddress(a, r.getPort())))
+                .orElse(InetSocketAddress.createUnresolved("websocket", 0));
         return upgrade.get().handleMessagesWith(
-                messageFlow(MqttListener.connectionFlow(settings, router, remote, connections)), subprotocol.get());
+                messageFlow(MqttListener.connectionFlow(settings, channelSettings, router, remote, connections)),
+                subprotocol.get());
     }
 
     private static Optional<String> chosen(Iterable<String> offered) {

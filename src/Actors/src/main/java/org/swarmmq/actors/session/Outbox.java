@@ -30,13 +30,16 @@ import org.swarmmq.protocol.packets.Publish;
  * delivered [MQTT-3.1.2-25]. So is one in flight that a new connection's smaller limit refuses.
  */
 public final class Outbox {
+    // Until first used, the maps are the shared Map.of() and the queue is null: an idle session
+    // allocates none of them (docs/perf-notes.md item 9). A map's first put makes it mutable.
     /** Sent, awaiting PUBACK (QoS 1) or PUBREC (QoS 2); value is the PUBLISH as sent. */
-    private final Map<Integer, Publish> awaitingAck = new LinkedHashMap<>();
+    private Map<Integer, Publish> awaitingAck = Map.of();
     /** PUBREL sent, awaiting PUBCOMP. */
-    private final Map<Integer, PubRel> awaitingComp = new LinkedHashMap<>();
-    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private Map<Integer, PubRel> awaitingComp = Map.of();
+    /** Waiting for the window; null while nothing ever waited. */
+    private ArrayDeque<Queued> queue;
     /** In flight (awaiting PUBACK or PUBREC) and chosen by a Shared Subscription: by packet id. */
-    private final Map<Integer, SharedOrigin> inflightShared = new HashMap<>();
+    private Map<Integer, SharedOrigin> inflightShared = Map.of();
     private final int maxQueued;
     private final LongSupplier clockMillis;
     private int maxInflight;
@@ -113,14 +116,15 @@ public final class Outbox {
             Publish out = withRemainingExpiry(p, expiresAtMillis, now);
             return fits(out) ? List.of(out) : List.of();
         }
-        if (online && queue.isEmpty() && inflight() < maxInflight) {
+        if (online && queued() == 0 && inflight() < maxInflight) {
             Publish sent = send(p, expiresAtMillis, now, shared);
             return sent == null ? List.of() : List.of(sent);
         }
-        if (queue.size() >= maxQueued) {
+        if (queued() >= maxQueued) {
             dropped++;
             return List.of();
         }
+        if (queue == null) queue = new ArrayDeque<>();
         queue.add(new Queued(p, expiresAtMillis, shared));
         return List.of();
     }
@@ -138,7 +142,7 @@ public final class Outbox {
         Publish p = awaitingAck.get(packetId);
         if (p == null || p.qos() != 1) return List.of();
         awaitingAck.remove(packetId);
-        inflightShared.remove(packetId);
+        removeShared(packetId);
         return drain();
     }
 
@@ -151,14 +155,15 @@ public final class Outbox {
             return again == null ? List.of() : List.of(again);
         }
         awaitingAck.remove(packetId);
-        inflightShared.remove(packetId); // the client has it: never another member's [MQTT-4.8.2-5]
+        removeShared(packetId); // the client has it: never another member's [MQTT-4.8.2-5]
         PubRel rel = new PubRel(packetId);
+        if (!(awaitingComp instanceof LinkedHashMap)) awaitingComp = new LinkedHashMap<>();
         awaitingComp.put(packetId, rel);
         return List.of(rel);
     }
 
     public List<Packet> onPubComp(int packetId) {
-        if (awaitingComp.remove(packetId) == null) return List.of();
+        if (awaitingComp.isEmpty() || awaitingComp.remove(packetId) == null) return List.of();
         return drain();
     }
 
@@ -172,7 +177,7 @@ public final class Outbox {
             Publish p = it.next();
             if (!fits(p)) { // this connection takes less than the one it was sent on: done with it
                 it.remove();
-                inflightShared.remove(p.packetId());
+                removeShared(p.packetId());
                 continue;
             }
             out.add(new Publish(true, p.qos(), p.retain(), p.topic(), p.packetId(), p.payload(), p.properties()));
@@ -193,7 +198,7 @@ public final class Outbox {
     }
 
     public List<Queued> queuedMessages() {
-        return new ArrayList<>(queue);
+        return queue == null ? new ArrayList<>() : new ArrayList<>(queue);
     }
 
     /** In-flight messages chosen by Shared Subscriptions, by packet id. */
@@ -212,7 +217,7 @@ public final class Outbox {
             SharedOrigin o = inflightShared.get(p.packetId());
             if (o != null && p.qos() == 1) out.add(new GivenBack(p, o));
         }
-        for (Queued q : queue) if (q.shared() != null) out.add(new GivenBack(q.publish(), q.shared()));
+        if (queue != null) for (Queued q : queue) if (q.shared() != null) out.add(new GivenBack(q.publish(), q.shared()));
         return out;
     }
 
@@ -220,23 +225,25 @@ public final class Outbox {
     public void restore(List<Publish> inflight, List<Integer> releasing, List<Queued> queued,
                         Map<Integer, SharedOrigin> shared) {
         restore(inflight, releasing, queued);
-        if (shared != null) inflightShared.putAll(shared);
+        if (shared != null && !shared.isEmpty()) inflightShared = new HashMap<>(shared);
     }
 
     /** Puts back what {@link #inflightMessages}, {@link #releasing} and {@link #queuedMessages} gave. */
     public void restore(List<Publish> inflight, List<Integer> releasing, List<Queued> queued) {
         clear();
+        if (!inflight.isEmpty()) awaitingAck = new LinkedHashMap<>();
         for (Publish p : inflight) awaitingAck.put(p.packetId(), p);
+        if (!releasing.isEmpty()) awaitingComp = new LinkedHashMap<>();
         for (Integer id : releasing) awaitingComp.put(id, new PubRel(id));
-        queue.addAll(queued);
+        if (!queued.isEmpty()) queue = new ArrayDeque<>(queued);
     }
 
     /** Forget everything (clean start). */
     public void clear() {
-        awaitingAck.clear();
-        awaitingComp.clear();
-        queue.clear();
-        inflightShared.clear();
+        awaitingAck = Map.of();
+        awaitingComp = Map.of();
+        queue = null;
+        inflightShared = Map.of();
     }
 
     public int inflight() {
@@ -244,7 +251,7 @@ public final class Outbox {
     }
 
     public int queued() {
-        return queue.size();
+        return queue == null ? 0 : queue.size();
     }
 
     public long dropped() {
@@ -262,7 +269,7 @@ public final class Outbox {
     }
 
     private List<Packet> drain() {
-        if (queue.isEmpty() || inflight() >= maxInflight) return List.of();
+        if (queued() == 0 || inflight() >= maxInflight) return List.of();
         long now = clockMillis.getAsLong();
         List<Packet> out = new ArrayList<>();
         while (!queue.isEmpty() && inflight() < maxInflight) {
@@ -282,9 +289,17 @@ public final class Outbox {
         Publish out = withRemainingExpiry(p, expiresAtMillis, now);
         if (!fits(out)) return null; // before a packet id is taken [MQTT-3.1.2-25]
         Publish sent = out.withPacketId(allocateId());
+        if (!(awaitingAck instanceof LinkedHashMap)) awaitingAck = new LinkedHashMap<>();
         awaitingAck.put(sent.packetId(), sent);
-        if (shared != null) inflightShared.put(sent.packetId(), shared);
+        if (shared != null) {
+            if (!(inflightShared instanceof HashMap)) inflightShared = new HashMap<>();
+            inflightShared.put(sent.packetId(), shared);
+        }
         return sent;
+    }
+
+    private void removeShared(int packetId) {
+        if (!inflightShared.isEmpty()) inflightShared.remove(packetId);
     }
 
     /**

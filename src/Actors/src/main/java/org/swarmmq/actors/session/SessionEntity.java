@@ -8,10 +8,11 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.ExtensibleBehavior;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.TypedActorContext;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
@@ -53,7 +54,7 @@ import org.swarmmq.protocol.topics.TopicFilters;
  * the next carries everything since), and when sharding stops the entity at shutdown. While the
  * client is online its in-flight window lives in memory only.
  */
-public final class SessionEntity extends AbstractBehavior<Command> {
+public final class SessionEntity extends ExtensibleBehavior<Command> {
     public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "session");
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -67,6 +68,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         }
     }
 
+    private final ActorContext<Command> context;
     private final String clientId;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
     private final StoredRecord stored;
@@ -80,7 +82,8 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private final ClusterSharding sharding;
     private final Limits limits;
     private final Outbox outbox;
-    private final Map<String, TopicProtocol.Options> subscriptions = new HashMap<>();
+    /** The shared Map.of() until the first subscription: an idle session allocates no map. */
+    private Map<String, TopicProtocol.Options> subscriptions = Map.of();
     private ActorRef<ConnectionProtocol.Command> connection;
     private ProtocolVersion version = ProtocolVersion.V3_1_1;
     private boolean persistent;
@@ -129,7 +132,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private SessionEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, String clientId,
                           ActorRef<ClusterSharding.ShardCommand> shard,
                           Limits limits, DurableStateUpdateStore<SessionRecord> store, Router router) {
-        super(ctx);
+        this.context = ctx;
         this.timers = timers;
         this.router = router;
         this.clientId = clientId;
@@ -150,6 +153,10 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             entity.stash = stash;
             return entity.loading(stash);
         })));
+    }
+
+    private ActorContext<Command> getContext() {
+        return context;
     }
 
     /** Holds what comes while the session ends (its record being deleted), for the entity after it. */
@@ -184,7 +191,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         exists = true;
         persistent = true;
         version = ProtocolVersion.ofLevel(r.protocolLevel());
-        subscriptions.putAll(r.subscriptions());
+        if (!r.subscriptions().isEmpty()) subscriptions = new HashMap<>(r.subscriptions());
         outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
         inboundQos2 = r.inboundQos2();
         expiresAtMillis = r.expiresAtMillis();
@@ -295,40 +302,54 @@ public final class SessionEntity extends AbstractBehavior<Command> {
                 .build();
     }
 
+    /**
+     * One dispatch for every session: a receive built per instance ({@code newReceiveBuilder()})
+     * cost each idle session 13 builder cases and their lambdas (docs/perf-notes.md item 9).
+     */
     @Override
-    public Receive<Command> createReceive() {
-        return newReceiveBuilder()
-                .onMessage(Attach.class, this::onAttach)
-                .onMessage(Detach.class, this::onDetach)
-                .onMessage(SubscribeRequest.class, this::onSubscribe)
-                .onMessage(SubscribesDone.class, this::onSubscribesDone)
-                .onMessage(UnsubscribeRequest.class, this::onUnsubscribe)
-                .onMessage(Acknowledge.class, this::onAcknowledge)
-                .onMessage(Deliver.class, this::onDeliver)
-                .onMessage(Written.class, this::onWritten)
-                .onMessage(Stop.class, this::onStop)
-                .onMessage(PublishWillLater.class, m -> {
-                    if (connection != null && !connection.equals(m.connection())) return this; // back already
-                    pendingWill = m.will();
-                    timers.startSingleTimer(new WillDelayEnded(), Duration.ofSeconds(m.delaySeconds()));
-                    return this;
-                })
-                .onMessage(WillDelayEnded.class, m -> {
-                    publishPendingWill();
-                    return this;
-                })
-                .onMessage(ConnectionLost.class, m -> {
-                    if (!m.connection().equals(connection)) return this;
-                    getContext().getLog().info("Session {}: its connection was lost without a DISCONNECT or close", clientId);
-                    return onDetach(new Detach(m.connection(), inboundQos2, expirySeconds));
-                })
-                .onMessage(Expired.class, m -> {
-                    if (connection != null || expiresAtMillis == SessionRecord.NO_EXPIRY
-                            || System.currentTimeMillis() < expiresAtMillis) return this;
-                    endExpired();
-                    return endThenPassivate(null);
-                })
-                .build();
+    public Behavior<Command> receive(TypedActorContext<Command> ctx, Command msg) {
+        if (msg instanceof Deliver m) return onDeliver(m);
+        if (msg instanceof Acknowledge m) return onAcknowledge(m);
+        if (msg instanceof Written m) return onWritten(m);
+        if (msg instanceof Attach m) return onAttach(m);
+        if (msg instanceof Detach m) return onDetach(m);
+        if (msg instanceof SubscribeRequest m) return onSubscribe(m);
+        if (msg instanceof SubscribesDone m) return onSubscribesDone(m);
+        if (msg instanceof UnsubscribeRequest m) return onUnsubscribe(m);
+        if (msg instanceof Stop m) return onStop(m);
+        if (msg instanceof PublishWillLater m) return onPublishWillLater(m);
+        if (msg instanceof WillDelayEnded) {
+            publishPendingWill();
+            return this;
+        }
+        if (msg instanceof ConnectionLost m) return onConnectionLost(m);
+        if (msg instanceof Expired) return onExpired();
+        return Behaviors.unhandled();
+    }
+
+    @Override
+    public Behavior<Command> receiveSignal(TypedActorContext<Command> ctx, Signal signal) {
+        return Behaviors.unhandled();
+    }
+
+    private Behavior<Command> onPublishWillLater(PublishWillLater m) {
+        if (connection != null && !connection.equals(m.connection())) return this; // back already
+        pendingWill = m.will();
+        timers.startSingleTimer(new WillDelayEnded(), Duration.ofSeconds(m.delaySeconds()));
+        return this;
+    }
+
+    private Behavior<Command> onConnectionLost(ConnectionLost m) {
+        if (!m.connection().equals(connection)) return this;
+        getContext().getLog().info("Session {}: its connection was lost without a DISCONNECT or close", clientId);
+        return onDetach(new Detach(m.connection(), inboundQos2, expirySeconds));
+    }
+
+    private Behavior<Command> onExpired() {
+        if (connection != null || expiresAtMillis == SessionRecord.NO_EXPIRY
+                || System.currentTimeMillis() < expiresAtMillis) return this;
+        endExpired();
+        return endThenPassivate(null);
     }
 
     private Behavior<Command> onAttach(Attach a) {
@@ -420,7 +441,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
         for (String filter : subscriptions.keySet()) {
             topicOf(filter).tell(new TopicProtocol.Unsubscribe(clientId, filter));
         }
-        subscriptions.clear();
+        subscriptions = Map.of();
         SharedMember.send(clientId, outbox.sharedToGiveBack(), this::redeliver); // 4.8.2
         outbox.clear();
         exists = false;
@@ -447,6 +468,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             isNew.put(s.topicFilter(), !subscriptions.containsKey(s.topicFilter()));
             TopicProtocol.Options o = new TopicProtocol.Options(s.qos(), s.noLocal(), s.retainAsPublished(),
                     s.retainHandling(), subscriptionId);
+            if (!(subscriptions instanceof HashMap)) subscriptions = new HashMap<>();
             subscriptions.put(s.topicFilter(), o);
             accepted.add(s);
         }
@@ -472,7 +494,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
             String filter = subs.get(i).topicFilter();
             if (!codes.get(i).isError() && !retained.containsKey(filter)) {
                 codes.set(i, ReasonCode.UNSPECIFIED_ERROR); // the topic entity did not answer in time
-                subscriptions.remove(filter);
+                if (!subscriptions.isEmpty()) subscriptions.remove(filter);
                 persist();
             }
         }
@@ -514,7 +536,7 @@ public final class SessionEntity extends AbstractBehavior<Command> {
     private Behavior<Command> onUnsubscribe(UnsubscribeRequest r) {
         List<ReasonCode> codes = new ArrayList<>();
         for (String filter : r.packet().topicFilters()) {
-            if (subscriptions.remove(filter) != null) {
+            if (!subscriptions.isEmpty() && subscriptions.remove(filter) != null) {
                 topicOf(filter).tell(new TopicProtocol.Unsubscribe(clientId, filter));
                 codes.add(ReasonCode.SUCCESS);
             } else {

@@ -53,12 +53,12 @@ public final class Channel {
     private boolean closing;
     private long keepAliveNanos;
     private long lastReceivedNanos;
-    /** QoS 2 packet ids received and not yet released by PUBREL [MQTT-4.3.3-9]. */
-    private final Set<Integer> inboundQos2 = new HashSet<>();
+    /** QoS 2 packet ids received and not yet released by PUBREL [MQTT-4.3.3-9]; Set.of() until the first. */
+    private Set<Integer> inboundQos2 = Set.of();
     /** Acknowledgements in PUBLISH order; each leaves once it and all before it are ready [MQTT-4.6.0-2]. */
     private final InboundAcks acks = new InboundAcks();
-    /** MQTT 5 topic aliases the client set: alias -> topic name [MQTT-3.3.2-12]. */
-    private final Map<Integer, String> topicAliases = new HashMap<>();
+    /** MQTT 5 topic aliases the client set: alias -> topic name [MQTT-3.3.2-12]; Map.of() until the first. */
+    private Map<Integer, String> topicAliases = Map.of();
     /** Authentication at CONNECT and MQTT 5 re-authentication (4.12); the Attach waits for it. */
     private final AuthExchange auth;
     private Attach attachAfterAuth;
@@ -227,7 +227,10 @@ public final class Channel {
         if (closing || connected) return out;
         connected = true;
         attaching = false;
-        inboundQos2.addAll(inboundQos2Kept);
+        if (!inboundQos2Kept.isEmpty()) {
+            if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
+            inboundQos2.addAll(inboundQos2Kept);
+        }
         out.add(new Send(new ConnAck(sessionPresent, ReasonCode.SUCCESS, connackProperties)));
         return out;
     }
@@ -238,7 +241,7 @@ public final class Channel {
             case PUBLISH -> onPublish((Publish) p, out);
             case PUBREL -> {
                 int id = ((PubRel) p).packetId();
-                inboundQos2.remove(id);
+                if (!inboundQos2.isEmpty()) inboundQos2.remove(id);
                 acks.now(new PubComp(id), out); // [MQTT-4.3.3-11]
             }
             case PUBACK, PUBREC, PUBCOMP, SUBSCRIBE, UNSUBSCRIBE -> out.add(new ToSession(p));
@@ -277,6 +280,7 @@ public final class Channel {
             case 0 -> out.add(new Route(p, 0));
             case 1 -> out.add(new Route(p, acks.afterRouting(new PubAck(p.packetId()))));
             default -> {
+                if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
                 if (inboundQos2.add(p.packetId())) {
                     out.add(new Route(p, acks.afterRouting(new PubRec(p.packetId()))));
                 } else {
@@ -308,6 +312,7 @@ public final class Channel {
                 return null;
             }
         } else {
+            if (!(topicAliases instanceof HashMap)) topicAliases = new HashMap<>();
             topicAliases.put(alias, topic);
         }
         return new Publish(p.dup(), p.qos(), p.retain(), topic, p.packetId(), p.payload(),

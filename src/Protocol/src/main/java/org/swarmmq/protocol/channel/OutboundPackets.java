@@ -17,19 +17,20 @@ import org.swarmmq.protocol.packets.*;
 public final class OutboundPackets {
     private final ProtocolVersion version;
     private final ClientLimits limits;
+    /** Null when the client takes none [MQTT-3.3.2-11]. */
     private final OutboundTopicAliases aliases;
 
     public OutboundPackets(ProtocolVersion version, ClientLimits limits) {
         this.version = version;
         this.limits = version != null && version.isV5() ? limits : ClientLimits.NONE;
-        this.aliases = new OutboundTopicAliases(this.limits.topicAliasMaximum());
+        this.aliases = this.limits.topicAliasMaximum() > 0 ? new OutboundTopicAliases(this.limits.topicAliasMaximum()) : null;
     }
 
     /** The packet to encode in place of {@code p}, or null when no form of it fits the client's Maximum Packet Size. */
     public Packet prepare(Packet p) {
         if (version == null || !version.isV5()) return p;
         if (p instanceof Publish pub) {
-            Publish sent = aliases.apply(pub, this::fits);
+            Publish sent = aliases == null ? pub : aliases.apply(pub, this::fits);
             return fits(sent) ? sent : null;
         }
         Properties props = propertiesOf(p);

@@ -21,8 +21,8 @@ import org.swarmmq.protocol.packets.Publish;
  */
 public final class OutboundTopicAliases {
     private final int maximum;
-    /** Topic -> alias, least recently sent first. */
-    private final LinkedHashMap<String, Integer> byTopic = new LinkedHashMap<>(16, 0.75f, true);
+    /** Topic -> alias, least recently sent first; null until the first PUBLISH that may take an alias. */
+    private LinkedHashMap<String, Integer> byTopic;
 
     public OutboundTopicAliases(int maximum) {
         this.maximum = Math.max(0, Math.min(maximum, 0xFFFF));
@@ -35,6 +35,7 @@ public final class OutboundTopicAliases {
      */
     public Publish apply(Publish p, Predicate<Publish> fits) {
         if (maximum == 0 || p.topic().isEmpty()) return p;
+        if (byTopic == null) byTopic = new LinkedHashMap<>(16, 0.75f, true);
         Integer alias = byTopic.get(p.topic());
         if (alias != null) {
             Publish aliased = with(p, "", alias);
@@ -56,7 +57,7 @@ public final class OutboundTopicAliases {
 
     /** How many aliases are set. */
     public int size() {
-        return byTopic.size();
+        return byTopic == null ? 0 : byTopic.size();
     }
 
     private static Publish with(Publish p, String topic, int alias) {

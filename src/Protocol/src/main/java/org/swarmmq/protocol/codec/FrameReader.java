@@ -43,7 +43,8 @@ public final class FrameReader {
     static final int INITIAL_BODY_CAPACITY = 64 * 1024;
 
     private final int maximumPacketSize;
-    private final ArrayDeque<Frame> complete = new ArrayDeque<>();
+    /** Small at first (an idle connection keeps it): it grows when a chunk carries many packets. */
+    private final ArrayDeque<Frame> complete = new ArrayDeque<>(2);
     private ProtocolException failure;
 
     // The packet being read: its first byte (-1 before it arrives), its RemainingLength so far,

@@ -8,13 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.swarmmq.protocol.Bytes;
@@ -33,24 +27,19 @@ import org.swarmmq.protocol.packets.Subscribe;
 import org.swarmmq.protocol.packets.Subscription;
 import org.swarmmq.protocol.packets.UserProperty;
 
-/** The codec stage in a real stream (no network): framing, the version learnt from CONNECT, violations. */
-class DecodeStageTest {
+/** The connection's codec: framing, the version learnt from CONNECT, violations. */
+class DecoderTest {
     private static final int MAX = 1 << 20;
-    private static ActorTestKit kit;
 
-    @BeforeAll
-    static void start() {
-        kit = ActorTestKit.create("DecodeStageTest");
-    }
-
-    @AfterAll
-    static void stop() {
-        kit.shutdownTestKit();
-    }
-
-    private static List<Object> run(List<ByteString> chunks, int maxPacketSize) throws Exception {
-        return Source.from(chunks).via(DecodeStage.flow(maxPacketSize)).runWith(Sink.seq(), kit.system())
-                .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    /** Feeds the chunks one by one, taking every packet after each, as the connection does. */
+    private static List<Object> run(List<ByteString> chunks, int maxPacketSize) {
+        Decoder decoder = new Decoder(maxPacketSize);
+        List<Object> out = new ArrayList<>();
+        for (ByteString chunk : chunks) {
+            decoder.feed(chunk);
+            for (Object o; (o = decoder.next()) != null; ) out.add(o);
+        }
+        return out;
     }
 
     private static byte[] encode(ProtocolVersion v, Packet... packets) {
@@ -86,7 +75,7 @@ class DecodeStageTest {
 
     @Test
     @DisplayName("bytes split arbitrarily (even one by one) give the packets in order")
-    void arbitrarySplits() throws Exception {
+    void arbitrarySplits() {
         List<Packet> packets = List.of(
                 CONNECT_311,
                 Publish.of("a/b", 1, 1, Bytes.utf8("hello")),
@@ -102,7 +91,7 @@ class DecodeStageTest {
 
     @Test
     @DisplayName("the version comes from the CONNECT: a v5 PUBLISH with properties decodes as MQTT 5")
-    void versionFromConnect() throws Exception {
+    void versionFromConnect() {
         Connect connect = new Connect(ProtocolVersion.V5, "c5", true, 30, null, null, null, Properties.of(
                 new Property(PropertyId.SESSION_EXPIRY_INTERVAL, 120L),
                 new Property(PropertyId.RECEIVE_MAXIMUM, 10)));
@@ -126,7 +115,7 @@ class DecodeStageTest {
 
     @Test
     @DisplayName("[MQTT-3.3.1-4] a malformed packet yields one Violation (MALFORMED_PACKET), then nothing more")
-    void malformedThenSilence() throws Exception {
+    void malformedThenSilence() {
         byte[] qos3Publish = {0x36, 0x05, 0x00, 0x01, 'a', 0x00, 0x01};
         byte[] ping = encode(ProtocolVersion.V3_1_1, PingReq.INSTANCE);
         byte[] valid = encode(ProtocolVersion.V3_1_1, Publish.of("a", 0, 0, Bytes.utf8("p")));
@@ -142,7 +131,7 @@ class DecodeStageTest {
 
     @Test
     @DisplayName("a packet over the maximum packet size is a PACKET_TOO_LARGE violation")
-    void tooLarge() throws Exception {
+    void tooLarge() {
         byte[] bytes = concat(encode(ProtocolVersion.V3_1_1, CONNECT_311),
                 encode(ProtocolVersion.V3_1_1, Publish.of("a", 0, 0, Bytes.wrap(new byte[200]))),
                 encode(ProtocolVersion.V3_1_1, PingReq.INSTANCE));
@@ -153,7 +142,7 @@ class DecodeStageTest {
 
     @Test
     @DisplayName("[MQTT-3.1.2-2] an unknown protocol level is an UNSUPPORTED_PROTOCOL_VERSION violation")
-    void unsupportedLevel() throws Exception {
+    void unsupportedLevel() {
         byte[] level6 = {0x10, 0x0F, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x06, 0x02, 0x00, 0x3C, 0x00, 0x03, 'c', 'i', 'd'};
         List<Object> out = run(List.of(ByteString.fromArray(level6)), MAX);
         assertEquals(1, out.size(), out::toString);
@@ -162,7 +151,7 @@ class DecodeStageTest {
 
     @Test
     @DisplayName("[MQTT-3.1.0-1] a first packet other than CONNECT is a PROTOCOL_ERROR violation, not a stream failure")
-    void firstPacketNotConnect() throws Exception {
+    void firstPacketNotConnect() {
         byte[] bytes = concat(encode(ProtocolVersion.V3_1_1, PingReq.INSTANCE),
                 encode(ProtocolVersion.V3_1_1, CONNECT_311));
         List<Object> out = run(List.of(ByteString.fromArray(bytes)), MAX);
