@@ -2,6 +2,7 @@ package org.swarmmq.node;
 
 import com.typesafe.config.Config;
 import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 import org.swarmmq.actors.BrokerSettings;
 import org.swarmmq.actors.connection.Connections;
 import org.swarmmq.actors.connection.MqttListener;
+import org.swarmmq.actors.connection.ServerTls;
+import org.swarmmq.actors.connection.TlsListener;
 import org.swarmmq.actors.connection.WebSocketListener;
 import org.swarmmq.actors.session.SessionEntity;
 import org.swarmmq.actors.session.SessionRecord;
@@ -76,12 +79,15 @@ public final class Node {
             ServerBinding ws = wsPort == 0 ? null
                     : await(WebSocketListener.bind(system, wsPort, settings, router, connections).toCompletableFuture(),
                     "MQTT WebSocket listener on " + settings.bind() + ":" + wsPort);
+            Tcp.ServerBinding tls = bindTls(system, config, settings, router, connections);
             MqttListenerReady.bound(true);
             CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceUnbind(), "unbind-mqtt",
                     () -> {
                         MqttListenerReady.bound(false); // not ready: take us out of the Service first
                         CompletionStage<?> wsUnbound = ws == null ? CompletableFuture.completedFuture(null) : ws.unbind();
-                        return binding.unbind().thenCombine(wsUnbound, (a, b) -> Done.getInstance());
+                        CompletionStage<?> tlsUnbound = tls == null ? CompletableFuture.completedFuture(null) : tls.unbind();
+                        return binding.unbind().thenCombine(wsUnbound, (a, b) -> b).thenCombine(tlsUnbound,
+                                (a, b) -> Done.getInstance());
                     });
             // Unbound: close our clients ourselves (MQTT 5: DISCONNECT 0x8B), before sharding hands
             // the sessions over, so each session hears its client is gone (expiry, delayed will).
@@ -92,6 +98,8 @@ public final class Node {
                     });
             String line = "SwarmMQ listening on " + binding.localAddress().getHostString() + ":"
                     + binding.localAddress().getPort() + " (MQTT 3.1, 3.1.1, 5.0)"
+                    + (tls == null ? "" : ", TLS on " + tls.localAddress().getHostString() + ":"
+                    + tls.localAddress().getPort())
                     + (ws == null ? "" : ", WebSocket on " + ws.localAddress().getHostString() + ":"
                     + ws.localAddress().getPort())
                     + ", data in "
@@ -105,6 +113,22 @@ public final class Node {
             system.terminate();
             throw e;
         }
+    }
+
+    /** The TLS listener if {@code swarmmq.tls.port} is set; its certificate and key files must be. */
+    private static Tcp.ServerBinding bindTls(ActorSystem<?> system, Config config, BrokerSettings settings,
+                                             Router router, Connections connections) {
+        int port = config.getInt("swarmmq.tls.port");
+        if (port == 0) return null;
+        String cert = config.getString("swarmmq.tls.cert-file");
+        String key = config.getString("swarmmq.tls.key-file");
+        if (cert.isBlank() || key.isBlank()) {
+            throw new IllegalArgumentException("TLS on port " + port + " needs swarmmq.tls.cert-file and key-file"
+                    + " (SWARMMQ_TLS_CERT_FILE, SWARMMQ_TLS_KEY_FILE)");
+        }
+        ServerTls tls = ServerTls.fromPem(Path.of(cert), Path.of(key));
+        return await(TlsListener.bind(system, port, tls, settings, router, connections).toCompletableFuture(),
+                "MQTT TLS listener on " + settings.bind() + ":" + port);
     }
 
     private static <T> T await(CompletableFuture<T> f, String what) {
