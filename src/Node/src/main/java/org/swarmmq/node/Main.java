@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * environment variables ({@code SWARMMQ_PORT}, {@code SWARMMQ_DB_URL}, {@code SWARMMQ_SEED_NODES},
  * ...; see application.conf) and the defaults in reference.conf.
  */
-@Command(name = "swarmmq", mixinStandardHelpOptions = true, version = "SwarmMQ 0.1.0",
+@Command(name = "swarmmq", mixinStandardHelpOptions = true, version = Node.VERSION,
         description = "A clustered MQTT 3.1/3.1.1/5.0 broker on Apache Pekko.")
 public final class Main implements Callable<Integer> {
     @Option(names = {"-p", "--port"}, description = "MQTT port (default 1883)")

@@ -9,7 +9,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
@@ -22,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import org.swarmmq.actors.BrokerSettings;
 import org.swarmmq.actors.connection.Connections;
 import org.swarmmq.actors.connection.MqttListener;
+import org.swarmmq.actors.sys.SysTopics;
 import org.swarmmq.actors.connection.ServerTls;
 import org.swarmmq.actors.connection.TlsListener;
 import org.swarmmq.actors.connection.WebSocketListener;
@@ -36,6 +41,9 @@ import org.swarmmq.actors.topic.TopicEntity;
  * schema, the sharded session and topic entities, the node's route flags and the MQTT listener.
  */
 public final class Node {
+    /** What the node calls itself: its --version, and $SYS/broker/version. */
+    public static final String VERSION = "SwarmMQ 0.1.0";
+
     private static final Logger log = LoggerFactory.getLogger(Node.class);
 
     private Node() {
@@ -73,6 +81,7 @@ public final class Node {
                     org.apache.pekko.actor.typed.Props.empty());
 
             Connections connections = new Connections();
+            startSysTopics(system, config, router, connections);
             Tcp.ServerBinding binding = await(MqttListener.bind(system, settings, router, connections).toCompletableFuture(),
                     "MQTT listener on " + settings.bind() + ":" + settings.port());
             int wsPort = config.getInt("swarmmq.websocket-port");
@@ -113,6 +122,17 @@ public final class Node {
             system.terminate();
             throw e;
         }
+    }
+
+    /** The $SYS topics every {@code swarmmq.sys-interval} (0: none): one publisher in the cluster, a reporter per node. */
+    private static void startSysTopics(ActorSystem<?> system, Config config, Router router, Connections connections) {
+        Duration interval = config.getDuration("swarmmq.sys-interval");
+        if (interval.isZero()) return;
+        ActorRef<Object> publisher = ClusterSingleton.get(system)
+                .init(SingletonActor.of(SysTopics.publisher(router, interval, VERSION), "sys-topics"));
+        String node = Cluster.get(system).selfMember().address().hostPort().replaceFirst("^[^@]*@", "");
+        system.systemActorOf(SysTopics.reporter(publisher, connections, node, interval), "sys-reporter",
+                org.apache.pekko.actor.typed.Props.empty());
     }
 
     /** The TLS listener if {@code swarmmq.tls.port} is set; its certificate and key files must be. */

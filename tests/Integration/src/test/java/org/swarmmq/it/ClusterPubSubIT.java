@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.swarmmq.protocol.packets.ProtocolVersion;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class ClusterPubSubIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = BrokerCluster.start("cpubsub", 3);
+        cluster = BrokerCluster.start("cpubsub", 3, java.util.Map.of("SWARMMQ_SYS_INTERVAL", "1s"));
     }
 
     @AfterAll
@@ -76,6 +77,24 @@ class ClusterPubSubIT {
                     assertEquals(expectedQos, m.qos(), "[MQTT-3.8.4-6] min(pub, sub) QoS: " + m);
                 }
             }
+        }
+    }
+
+    @Test
+    @DisplayName("$SYS/broker/: 3 nodes, and the clients connected to all of them summed; each node's own under nodes/")
+    void sysTopicsSumTheCluster() {
+        try (RawClient a = RawClient.connect(cluster.node(0), ProtocolVersion.V3_1_1, Ids.unique("sysa"), true);
+             RawClient b = RawClient.connect(cluster.node(1), ProtocolVersion.V3_1_1, Ids.unique("sysb"), true);
+             RawClient sub = RawClient.connect(cluster.node(2), ProtocolVersion.V3_1_1, Ids.unique("syssub"), true)) {
+            sub.subscribe("$SYS/broker/#", 0);
+            // One interval's messages arrive one by one, and earlier tests' clients may still be closing:
+            // wait until the cluster's figure and the three nodes' own are all 3 / 1 at once.
+            java.util.Map<String, String> seen = SysTopicsIT.awaitSys(sub,
+                    s -> "3".equals(s.get("$SYS/broker/nodes/count")) && "3".equals(s.get("$SYS/broker/clients/connected"))
+                            && s.entrySet().stream().filter(e -> e.getKey().startsWith("$SYS/broker/nodes/")
+                                    && e.getKey().endsWith("/clients/connected") && e.getValue().equals("1")).count() == 3);
+            assertEquals(2 + 8 + 3 * 8, seen.size(),
+                    "version, count, and 8 figures for the cluster and for each of 3 nodes: " + seen.keySet());
         }
     }
 

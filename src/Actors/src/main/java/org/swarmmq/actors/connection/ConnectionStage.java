@@ -140,7 +140,9 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
 
         @Override
         public void onPush() {
-            decoder.feed(grab(in));
+            ByteString chunk = grab(in);
+            connections.traffic().bytesReceived(chunk.size());
+            decoder.feed(chunk);
             readPackets();
         }
 
@@ -218,6 +220,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 return;
             }
             Packet p = (Packet) element;
+            connections.traffic().received(p instanceof Publish);
             if (settings.verbose()) LOG.info(PacketLog.received(p, who()));
             apply(channel.handle(p, System.nanoTime()));
         }
@@ -432,10 +435,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 }
                 if (p instanceof Publish pub) bytes += pub.payload().length();
                 if (settings.verbose()) LOG.info(PacketLog.sending(p, who()));
+                connections.traffic().sent(p instanceof Publish);
                 batch.add(p);
             }
             if (batch.isEmpty()) return;
-            push(out, ByteString.fromArrayUnsafe(PacketEncoder.encode(batch, channel.version())));
+            byte[] encoded = PacketEncoder.encode(batch, channel.version());
+            connections.traffic().bytesSent(encoded.length);
+            push(out, ByteString.fromArrayUnsafe(encoded));
         }
 
         /** The channel closed: log why, let what is queued drain (for a while), then end the socket. */

@@ -17,6 +17,12 @@ import org.swarmmq.protocol.packets.ReasonCode;
 public final class Connections {
     private final Set<ActorRef<ConnectionProtocol.Command>> open = ConcurrentHashMap.newKeySet();
     private volatile CompletableFuture<Done> allClosed;
+    private final Traffic traffic = new Traffic();
+
+    /** What the connections have carried since the node started. */
+    public Traffic traffic() {
+        return traffic;
+    }
 
     void opened(ActorRef<ConnectionProtocol.Command> connection) {
         open.add(connection);
