@@ -88,12 +88,6 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         this.connections = connections;
     }
 
-    /** What the channel of every connection under {@code settings} is given. */
-    public static Channel.Settings channelSettings(BrokerSettings settings) {
-        return new Channel.Settings(settings.maxPacketSize(), settings.connectTimeout().toSeconds(),
-                settings.topicAliasMaximum(), settings.receiveMaximum(), settings.maxKeepAliveSeconds());
-    }
-
     @Override
     public FlowShape<ByteString, ByteString> shape() {
         return shape;

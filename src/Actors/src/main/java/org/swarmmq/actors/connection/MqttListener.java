@@ -25,7 +25,9 @@ public final class MqttListener {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router,
                                                           Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
-        Channel.Settings channelSettings = ConnectionStage.channelSettings(settings);
+        Channel.Settings channelSettings = new Channel.Settings(settings.maxPacketSize(), // one for all connections
+                settings.connectTimeout().toSeconds(), settings.topicAliasMaximum(), settings.receiveMaximum(),
+                settings.maxKeepAliveSeconds());
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
                 .to(Sink.foreach(c -> c.handleWith(
