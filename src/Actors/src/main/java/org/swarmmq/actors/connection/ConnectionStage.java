@@ -102,7 +102,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private final StageTimers timers = new StageTimers(6);
         private final Channel channel = new Channel(channelSettings, settings.authentication(), System.nanoTime());
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
-        private final RouteTracker<Message, Long> routes = new RouteTracker<>();
+        private RouteTracker<Message, Long> routes; // see routes()
         /** Small at first (an idle connection keeps it): it grows under load. */
         private final ArrayDeque<Packet> outbound = new ArrayDeque<>(2);
         private final Decoder decoder = new Decoder(settings.maxPacketSize());
@@ -235,8 +235,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
             if (channel.closing()) return;
             if (m instanceof TopicProtocol.RouteReply reply) {
                 var done = reply instanceof TopicProtocol.Routed r
-                        ? routes.routed(r.correlationId(), r.confirmations(), r.matched())
-                        : routes.confirmedDone(reply.correlationId());
+                        ? routes().routed(r.correlationId(), r.confirmations(), r.matched())
+                        : routes().confirmedDone(reply.correlationId());
                 if (done != null) apply(channel.routed(done.token(), done.matched() == 0));
             } else if (m instanceof Send s) {
                 for (Packet p : s.packets()) enqueue(p);
@@ -285,13 +285,13 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void retryRoutes() {
-            var retries = routes.overdue(System.nanoTime(), settings.routeRetryAfter().toNanos());
+            var retries = routes().overdue(System.nanoTime(), settings.routeRetryAfter().toNanos());
             if (!retries.isEmpty()) {
                 LOG.warn("Client {}: {} messages not confirmed within {} ms; routing them again",
                         channel.clientId(), retries.size(), settings.routeRetryAfter().toMillis());
             }
             for (var r : retries) router.route(r.message(), routeReplies, r.correlationId());
-            if (routes.isEmpty()) timers.cancel(ROUTE_RETRY);
+            if (routes().isEmpty()) timers.cancel(ROUTE_RETRY);
         }
 
         /** Carries out the channel's effects in order. */
@@ -361,12 +361,18 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 router.route(m, null, 0);
                 return;
             }
-            long id = routes.start(m, r.token(), System.nanoTime());
+            long id = routes().start(m, r.token(), System.nanoTime());
             router.route(m, routeReplies, id);
             if (!timers.isActive(ROUTE_RETRY)) {
                 Duration every = settings.routeRetryAfter().dividedBy(2);
                 timers.scheduleWithFixedDelay(ROUTE_RETRY, every, every);
             }
+        }
+
+        /** Made by the first QoS 1/2 PUBLISH: an idle connection has none. */
+        private RouteTracker<Message, Long> routes() {
+            if (routes == null) routes = new RouteTracker<>();
+            return routes;
         }
 
         private Message willMessage(Will w) {
