@@ -88,12 +88,6 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         this.connections = connections;
     }
 
-    /** What the channel of every connection under {@code settings} is given. */
-    public static Channel.Settings channelSettings(BrokerSettings settings) {
-        return new Channel.Settings(settings.maxPacketSize(), settings.connectTimeout().toSeconds(),
-                settings.topicAliasMaximum(), settings.receiveMaximum(), settings.maxKeepAliveSeconds());
-    }
-
     @Override
     public FlowShape<ByteString, ByteString> shape() {
         return shape;
@@ -108,7 +102,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private final StageTimers timers = new StageTimers(6);
         private final Channel channel = new Channel(channelSettings, settings.authentication(), System.nanoTime());
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
-        private final RouteTracker<Message, Long> routes = new RouteTracker<>();
+        private RouteTracker<Message, Long> routes; // see routes()
         /** Small at first (an idle connection keeps it): it grows under load. */
         private final ArrayDeque<Packet> outbound = new ArrayDeque<>(2);
         private final Decoder decoder = new Decoder(settings.maxPacketSize());
@@ -129,7 +123,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         /** A Detach was told and its Detached has not come: the socket stays open until it does (or 5 s). */
         private boolean awaitingDetached;
         private long droppedQos0;
-        private final RetainedInFlight retainedQos0 = new RetainedInFlight();
+        /** Retained QoS 0 publishes awaiting their store; made by the first. */
+        private RetainedInFlight retainedQos0;
         /** The Attach sent, until the session answers: sent again if its shard was on a node that died. */
         private SessionProtocol.Attach attach;
 
@@ -198,7 +193,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private void readPackets() {
             while (true) {
                 if (pending == null) pending = decoder.next();
-                if (pending == null || channel.closing() || !channelTakesPackets() || retainedQos0.full()) break;
+                if (pending == null || channel.closing() || !channelTakesPackets()
+                        || (retainedQos0 != null && retainedQos0.full())) break;
                 Object element = pending;
                 pending = null;
                 onElement(element);
@@ -248,8 +244,8 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 readPackets();
             } else if (m instanceof TopicProtocol.RouteReply reply) {
                 var done = reply instanceof TopicProtocol.Routed r
-                        ? routes.routed(r.correlationId(), r.confirmations(), r.matched())
-                        : routes.confirmedDone(reply.correlationId());
+                        ? routes().routed(r.correlationId(), r.confirmations(), r.matched())
+                        : routes().confirmedDone(reply.correlationId());
                 if (done != null) apply(channel.routed(done.token(), done.matched() == 0));
             } else if (m instanceof Send s) {
                 if (s.retained()) outbound.addAll(s.packets()); // a subscription's retained messages: all, QoS 0 too
@@ -299,15 +295,17 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void retryRoutes() {
-            var retries = routes.overdue(System.nanoTime(), settings.routeRetryAfter().toNanos());
+            var retries = routes().overdue(System.nanoTime(), settings.routeRetryAfter().toNanos());
             if (!retries.isEmpty()) {
                 LOG.warn("Client {}: {} messages not confirmed within {} ms; routing them again",
                         channel.clientId(), retries.size(), settings.routeRetryAfter().toMillis());
             }
             for (var r : retries) router.route(r.message(), routeReplies, r.correlationId());
-            retainedQos0.expire(System.nanoTime(), settings.routeRetryAfter().toNanos());
-            readPackets();
-            if (routes.isEmpty() && retainedQos0.isEmpty()) timers.cancel(ROUTE_RETRY);
+            if (retainedQos0 != null) {
+                retainedQos0.expire(System.nanoTime(), settings.routeRetryAfter().toNanos());
+                readPackets();
+            }
+            if (routes().isEmpty() && (retainedQos0 == null || retainedQos0.isEmpty())) timers.cancel(ROUTE_RETRY);
         }
 
         /** Carries out the channel's effects in order. */
@@ -378,14 +376,21 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 return;
             }
             if (r.token() == 0) {
+                if (retainedQos0 == null) retainedQos0 = new RetainedInFlight();
                 router.route(m, routeReplies, retainedQos0.start(System.nanoTime())); // see RetainedInFlight
             } else {
-                router.route(m, routeReplies, routes.start(m, r.token(), System.nanoTime()));
+                router.route(m, routeReplies, routes().start(m, r.token(), System.nanoTime()));
             }
             if (!timers.isActive(ROUTE_RETRY)) {
                 Duration every = settings.routeRetryAfter().dividedBy(2);
                 timers.scheduleWithFixedDelay(ROUTE_RETRY, every, every);
             }
+        }
+
+        /** Made by the first QoS 1/2 PUBLISH: an idle connection has none. */
+        private RouteTracker<Message, Long> routes() {
+            if (routes == null) routes = new RouteTracker<>();
+            return routes;
         }
 
         private Message willMessage(Will w) {

@@ -28,12 +28,18 @@ public final class MqttListener {
     public static CompletionStage<Tcp.ServerBinding> bind(ActorSystem<?> system, BrokerSettings settings, Router router,
                                                           Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
-        Channel.Settings channelSettings = ConnectionStage.channelSettings(settings);
+        Channel.Settings channelSettings = channelSettings(settings); // one for all connections
         return Tcp.get(system)
                 .bind(settings.bind(), settings.port(), 1024, options, false, java.util.Optional.empty())
                 .to(Sink.foreach(c -> c.handleWith(
                         connectionFlow(settings, channelSettings, router, c.remoteAddress(), connections), system)))
                 .run(system);
+    }
+
+    /** The Channel's settings, one instance for all of a listener's connections. */
+    static Channel.Settings channelSettings(BrokerSettings settings) {
+        return new Channel.Settings(settings.maxPacketSize(), settings.connectTimeout().toSeconds(),
+                settings.topicAliasMaximum(), settings.receiveMaximum(), settings.maxKeepAliveSeconds());
     }
 
     /** One connection's flow, whatever carries its bytes (a TCP socket, TLS, a WebSocket). */

@@ -44,14 +44,12 @@ final class RouteTracker<M, T> {
     record Retry<M>(long correlationId, M message) {
     }
 
-    /** The shared Map.of() until the first QoS 1/2 PUBLISH: an idle connection allocates no map. */
-    private Map<Long, Pending<M, T>> pending = Map.of();
+    private final Map<Long, Pending<M, T>> pending = new HashMap<>();
     private long lastId;
 
     /** Starts tracking {@code message}; route it with the returned correlation id. */
     long start(M message, T token, long nowNanos) {
         long id = ++lastId;
-        if (!(pending instanceof HashMap)) pending = new HashMap<>();
         pending.put(id, new Pending<>(message, token, nowNanos));
         return id;
     }

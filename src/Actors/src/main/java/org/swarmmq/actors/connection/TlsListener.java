@@ -28,7 +28,7 @@ public final class TlsListener {
                                                           BrokerSettings settings, Router router,
                                                           Connections connections) {
         List<Inet.SocketOption> options = List.of(TcpSO.tcpNoDelay(true));
-        Channel.Settings channelSettings = ConnectionStage.channelSettings(settings);
+        Channel.Settings channelSettings = MqttListener.channelSettings(settings);
         return Tcp.get(system)
                 .bindWithTls(settings.bind(), port, tls::engine, 1024, options, Optional.empty(),
                         session -> Optional.empty(), TLSClosing.eagerClose())

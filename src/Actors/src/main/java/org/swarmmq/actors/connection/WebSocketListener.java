@@ -39,7 +39,7 @@ public final class WebSocketListener {
     /** Binds {@code port} on the MQTT listener's address. */
     public static CompletionStage<ServerBinding> bind(ActorSystem<?> system, int port, BrokerSettings settings,
                                                       Router router, Connections connections) {
-        Channel.Settings channelSettings = ConnectionStage.channelSettings(settings);
+        Channel.Settings channelSettings = MqttListener.channelSettings(settings);
         return Http.get(system).newServerAt(settings.bind(), port)
                 .bindSync(request -> handle(system, request, settings, channelSettings, router, connections));
     }

@@ -74,7 +74,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private final StoredRecord stored;
     private boolean stopping;
     /** Publishers waiting for their message to be stored here; they hear after the next write. */
-    private List<Deliver> unconfirmed = new ArrayList<>();
+    private List<Deliver> unconfirmed = List.of(); // an ArrayList from the first on
     /** Those the write in flight carries. */
     private List<Deliver> confirmingOnWrite = List.of();
     /** Inbound QoS 2 ids received and not released, kept here between connections. */
@@ -238,13 +238,13 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private void persist() {
         if (!persistent) {
             for (Deliver d : unconfirmed) confirm(d); // nothing to store them in any more
-            unconfirmed.clear();
+            unconfirmed = List.of();
             return;
         }
         CompletionStage<?> write = stored.write(this::record);
         if (write == null) return; // one is in flight: the next, after it, carries this too
         confirmingOnWrite = unconfirmed;
-        unconfirmed = new ArrayList<>();
+        unconfirmed = List.of();
         getContext().pipeToSelf(write, (done, e) -> new Written(e));
     }
 
@@ -253,7 +253,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         if (w.failure() != null) {
             getContext().getLog().error("Session {}: could not store its state: {}", clientId, w.failure().getMessage());
             // Unconfirmed, the publishers route again later (ConnectionStage), which writes again.
-            unconfirmed.addAll(confirmingOnWrite);
+            for (Deliver d : confirmingOnWrite) addUnconfirmed(d);
         } else {
             for (Deliver d : confirmingOnWrite) confirm(d);
         }
@@ -591,12 +591,17 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         if (delivery.qos() > 0 && persistent && !dropped) {
             // Held in the record before the publisher hears: a SIGKILL of this node then loses nothing
             // the publisher was told is delivered. Writes coalesce: one in flight, the next takes the rest.
-            if (d.confirmTo() != null) unconfirmed.add(d);
+            if (d.confirmTo() != null) addUnconfirmed(d);
             persist();
         } else {
             confirm(d); // kept in memory only (not persistent), or dropped by the queue's limit
         }
         return this;
+    }
+
+    private void addUnconfirmed(Deliver d) {
+        if (!(unconfirmed instanceof ArrayList)) unconfirmed = new ArrayList<>();
+        unconfirmed.add(d);
     }
 
     private static void confirm(Deliver d) {

@@ -56,7 +56,7 @@ public final class Channel {
     /** QoS 2 packet ids received and not yet released by PUBREL [MQTT-4.3.3-9]; Set.of() until the first. */
     private Set<Integer> inboundQos2 = Set.of();
     /** Acknowledgements in PUBLISH order; each leaves once it and all before it are ready [MQTT-4.6.0-2]. */
-    private final InboundAcks acks = new InboundAcks();
+    private InboundAcks acks; // see acks()
     /** MQTT 5 topic aliases the client set: alias -> topic name [MQTT-3.3.2-12]; Map.of() until the first. */
     private Map<Integer, String> topicAliases = Map.of();
     /** Authentication at CONNECT and MQTT 5 re-authentication (4.12); the Attach waits for it. */
@@ -103,6 +103,12 @@ public final class Channel {
     /** What the client's CONNECT allows us to send it; {@link ClientLimits#NONE} before CONNECT and for MQTT 3. */
     public ClientLimits clientLimits() {
         return clientLimits;
+    }
+
+    /** The acknowledgements owed, made by the first QoS 1/2 PUBLISH or PUBREL: an idle connection has none. */
+    private InboundAcks acks() {
+        if (acks == null) acks = new InboundAcks();
+        return acks;
     }
 
     /** A packet from the client, decoded. */
@@ -242,7 +248,7 @@ public final class Channel {
             case PUBREL -> {
                 int id = ((PubRel) p).packetId();
                 if (!inboundQos2.isEmpty()) inboundQos2.remove(id);
-                acks.now(new PubComp(id), out); // [MQTT-4.3.3-11]
+                acks().now(new PubComp(id), out); // [MQTT-4.3.3-11]
             }
             case PUBACK, PUBREC, PUBCOMP, SUBSCRIBE, UNSUBSCRIBE -> out.add(new ToSession(p));
             case PINGREQ -> out.add(new Send(PingResp.INSTANCE)); // [MQTT-3.12.4-1]
@@ -270,7 +276,7 @@ public final class Channel {
         p = resolveTopicAlias(p, out);
         if (p == null) return;
         boolean isNew = p.qos() == 1 || (p.qos() == 2 && !inboundQos2.contains(p.packetId()));
-        if (version.isV5() && isNew && acks.unackedQos1() + inboundQos2.size() >= settings.receiveMaximum()) {
+        if (version.isV5() && isNew && acks().unackedQos1() + inboundQos2.size() >= settings.receiveMaximum()) {
             // [MQTT-3.3.4-9] more unacknowledged QoS 1/2 PUBLISHes than the Receive Maximum we sent
             close(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, true, "more than " + settings.receiveMaximum()
                     + " QoS 1/2 PUBLISHes unacknowledged (Receive Maximum) [MQTT-3.3.4-9]", out);
@@ -278,13 +284,13 @@ public final class Channel {
         }
         switch (p.qos()) {
             case 0 -> out.add(new Route(p, 0));
-            case 1 -> out.add(new Route(p, acks.afterRouting(new PubAck(p.packetId()))));
+            case 1 -> out.add(new Route(p, acks().afterRouting(new PubAck(p.packetId()))));
             default -> {
                 if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
                 if (inboundQos2.add(p.packetId())) {
-                    out.add(new Route(p, acks.afterRouting(new PubRec(p.packetId()))));
+                    out.add(new Route(p, acks().afterRouting(new PubRec(p.packetId()))));
                 } else {
-                    acks.now(new PubRec(p.packetId()), out); // a re-sent PUBLISH before PUBREL: acknowledge again, deliver once [MQTT-4.3.3-10]
+                    acks().now(new PubRec(p.packetId()), out); // a re-sent PUBLISH before PUBREL: acknowledge again, deliver once [MQTT-4.3.3-10]
                 }
             }
         }
@@ -330,7 +336,7 @@ public final class Channel {
      */
     public List<ChannelEffect> routed(long token, boolean noMatchingSubscribers) {
         List<ChannelEffect> out = new ArrayList<>();
-        if (!closing) acks.routed(token, noMatchingSubscribers && version.isV5(), out);
+        if (!closing) acks().routed(token, noMatchingSubscribers && version.isV5(), out);
         return out;
     }
 

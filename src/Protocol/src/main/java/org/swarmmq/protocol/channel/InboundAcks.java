@@ -27,10 +27,8 @@ final class InboundAcks {
         }
     }
 
-    // Allocated by the first QoS 1/2 PUBLISH or PUBREL: an idle connection holds neither
-    // (docs/perf-notes.md item 9).
-    private ArrayDeque<Pending> inOrder;
-    private Map<Long, Pending> awaitingRoute = Map.of();
+    private final ArrayDeque<Pending> inOrder = new ArrayDeque<>();
+    private final Map<Long, Pending> awaitingRoute = new HashMap<>();
     private long lastToken;
     /** PUBACKs owed (QoS 2 PUBLISHes are counted by the Channel until PUBREL). */
     private int unackedQos1;
@@ -39,16 +37,15 @@ final class InboundAcks {
     long afterRouting(Packet ack) {
         if (ack instanceof PubAck) unackedQos1++;
         Pending p = new Pending(ack, false);
-        inOrder().add(p);
+        inOrder.add(p);
         long token = ++lastToken;
-        if (!(awaitingRoute instanceof HashMap)) awaitingRoute = new HashMap<>();
         awaitingRoute.put(token, p);
         return token;
     }
 
     /** An ack that may go as soon as those before it have (PUBCOMP, a PUBREC repeated). */
     void now(Packet ack, List<ChannelEffect> out) {
-        inOrder().add(new Pending(ack, true));
+        inOrder.add(new Pending(ack, true));
         drain(out);
     }
 
@@ -57,7 +54,7 @@ final class InboundAcks {
      * 0x10 No matching subscribers (3.4.2.1, 3.5.2.1), as mosquitto's do. False for an unknown token.
      */
     boolean routed(long token, boolean noMatchingSubscribers, List<ChannelEffect> out) {
-        Pending a = awaitingRoute.isEmpty() ? null : awaitingRoute.remove(token);
+        Pending a = awaitingRoute.remove(token);
         if (a == null) return false;
         a.ready = true;
         if (noMatchingSubscribers) {
@@ -73,11 +70,6 @@ final class InboundAcks {
 
     int unackedQos1() {
         return unackedQos1;
-    }
-
-    private ArrayDeque<Pending> inOrder() {
-        if (inOrder == null) inOrder = new ArrayDeque<>();
-        return inOrder;
     }
 
     private void drain(List<ChannelEffect> out) {
