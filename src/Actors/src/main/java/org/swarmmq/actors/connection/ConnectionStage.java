@@ -258,7 +258,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 session = a.session();
                 watchedSession = Adapter.toClassic(a.session());
                 stageActor.watch(watchedSession);
-                apply(channel.attached(a.sessionPresent(), a.inboundQos2()));
+                apply(channel.attached(a.sessionPresent(), a.inboundQos2(), System.nanoTime()));
                 readPackets(); // CONNACK sent: the next packet may come
             } else if (m instanceof Close c) {
                 apply(c.reason() == ReasonCode.SERVER_SHUTTING_DOWN ? channel.serverShuttingDown() : channel.takenOver());

@@ -229,9 +229,19 @@ public final class Channel {
 
     /** The session answered the Attach: CONNACK, and from now on packets flow. */
     public List<ChannelEffect> attached(boolean sessionPresent, List<Integer> inboundQos2Kept) {
+        return attached(sessionPresent, inboundQos2Kept, lastReceivedNanos);
+    }
+
+    /**
+     * The session answered: CONNACK. The keep alive counts from now: until CONNACK the connection
+     * reads nothing more from the client, so its silence while the session was slow to answer (its
+     * shard on a node that died) is ours, not the client's [MQTT-3.1.2-24].
+     */
+    public List<ChannelEffect> attached(boolean sessionPresent, List<Integer> inboundQos2Kept, long nowNanos) {
         List<ChannelEffect> out = new ArrayList<>();
         if (closing || connected) return out;
         connected = true;
+        lastReceivedNanos = Math.max(lastReceivedNanos, nowNanos);
         attaching = false;
         if (!inboundQos2Kept.isEmpty()) {
             if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
@@ -343,7 +353,8 @@ public final class Channel {
     /** [MQTT-3.1.2-24] close a connection silent for one and a half keep alive periods. */
     public List<ChannelEffect> keepAliveCheck(long nowNanos) {
         List<ChannelEffect> out = new ArrayList<>();
-        if (!closing && keepAliveNanos > 0 && nowNanos - lastReceivedNanos > keepAliveNanos * 3 / 2) {
+        // Not before CONNACK: we hold the client's packets back until then (see attached).
+        if (!closing && connected && keepAliveNanos > 0 && nowNanos - lastReceivedNanos > keepAliveNanos * 3 / 2) {
             close(ReasonCode.KEEP_ALIVE_TIMEOUT, true, "keep alive expired", out);
         }
         return out;

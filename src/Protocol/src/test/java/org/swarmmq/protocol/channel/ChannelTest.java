@@ -144,6 +144,17 @@ class ChannelTest {
     }
 
     @Test
+    @DisplayName("[MQTT-3.1.2-24] keep alive counts from CONNACK: a session slow to answer does not expire its client")
+    void keepAliveCountsFromConnAck() {
+        Channel c = new Channel(SETTINGS, 0);
+        c.handle(new Connect(ProtocolVersion.V3_1_1, "c", false, 5, null, null, null, Properties.EMPTY), 0);
+        assertEquals(List.of(), c.keepAliveCheck(12 * SECOND), "no keep alive before CONNACK: the server holds back");
+        only(c.attached(true, List.of(), 12 * SECOND), Send.class); // the session's shard moved: 12 s late
+        assertEquals(List.of(), c.keepAliveCheck(19 * SECOND), "7 s after CONNACK: within 1.5 x 5 s");
+        assertEquals("keep alive expired", only(c.keepAliveCheck(20 * SECOND), Close.class).why());
+    }
+
+    @Test
     @DisplayName("no CONNECT within the connect timeout: closed; after CONNECT the timeout does nothing")
     void connectTimeout() {
         assertEquals("no CONNECT within 20 s", only(new Channel(SETTINGS, 0).connectTimedOut(), Close.class).why());
