@@ -2,8 +2,6 @@ package org.swarmmq.actors.connection;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.Terminated;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -103,15 +101,12 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private final Channel channel = new Channel(channelSettings, settings.authentication(), System.nanoTime());
         /** QoS 1/2 publishes not yet safe to acknowledge: routed, and stored by every persistent session. */
         private RouteTracker<Message, Long> routes; // see routes()
-        /** Small at first (an idle connection keeps it): it grows under load. */
-        private final ArrayDeque<Packet> outbound = new ArrayDeque<>(2);
+        private final Outbound outbound = new Outbound(settings.outboundBufferPackets());
         private final Decoder decoder = new Decoder(settings.maxPacketSize());
         /** Decoded and not yet taken by the channel (a Packet or a Violation), or null. */
         private Object pending;
         /** The client's side of the socket ended: once what came before is handled, so does the stream. */
         private boolean inputEnded;
-        /** The client's MQTT 5 limits on what we send (aliases, size, problem information), from its CONNECT on. */
-        private OutboundPackets outboundRules;
         private ClusterSharding sharding;
         /** This stage's actor, as the session and the topic entities see it. */
         private ActorRef<Command> self;
@@ -122,7 +117,6 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         private StageActor stageActor;
         /** A Detach was told and its Detached has not come: the socket stays open until it does (or 5 s). */
         private boolean awaitingDetached;
-        private long droppedQos0;
         /** Retained QoS 0 publishes awaiting their store; made by the first. */
         private RetainedInFlight retainedQos0;
         /** The Attach sent, until the session answers: sent again if its shard was on a node that died. */
@@ -248,7 +242,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                         : routes().confirmedDone(reply.correlationId());
                 if (done != null) apply(channel.routed(done.token(), done.matched() == 0));
             } else if (m instanceof Send s) {
-                if (s.retained()) outbound.addAll(s.packets()); // a subscription's retained messages: all, QoS 0 too
+                if (s.retained()) outbound.offerAll(s.packets()); // a subscription's retained messages: all, QoS 0 too
                 else for (Packet p : s.packets()) enqueue(p);
                 flush();
             } else if (m instanceof Attached a) {
@@ -324,7 +318,7 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                         limits = new ClientLimits(limits.maxPacketSize(), 0, limits.problemInformation());
                     }
                     // MQTT 3 has no limits on what we send: no rules to keep for it
-                    outboundRules = channel.version().isV5() ? new OutboundPackets(channel.version(), limits) : null;
+                    if (channel.version().isV5()) outbound.rules(new OutboundPackets(channel.version(), limits));
                     var entity = sharding.entityRefFor(SessionEntity.TYPE_KEY, a.clientId());
                     session = entity;
                     attach = new SessionProtocol.Attach(self, a.version(), a.cleanStart(),
@@ -408,14 +402,10 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
         }
 
         private void enqueue(Packet p) {
-            if (p instanceof Publish pub && pub.qos() == 0 && outbound.size() >= settings.outboundBufferPackets()) {
+            if (!outbound.offer(p) && outbound.droppedQos0() % 1000 == 1) {
                 // A slow reader: QoS 0 is dropped rather than buffered without bound.
-                if (droppedQos0++ % 1000 == 0) {
-                    LOG.warn("Client {} too slow: dropped {} QoS 0 messages so far", who(), droppedQos0);
-                }
-                return;
+                LOG.warn("Client {} too slow: dropped {} QoS 0 messages so far", who(), outbound.droppedQos0());
             }
-            outbound.add(p);
         }
 
         /**
@@ -424,26 +414,15 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
          */
         private void flush() {
             if (outbound.isEmpty() || !isAvailable(out)) return;
-            List<Packet> batch = new ArrayList<>(Math.min(outbound.size(), 256));
-            long bytes = 0;
-            while (!outbound.isEmpty() && (batch.isEmpty() || bytes < MAX_WRITE_BYTES)) {
-                Packet p = outbound.poll();
-                if (outboundRules != null) {
-                    Packet prepared = outboundRules.prepare(p); // right before encoding: aliases in wire order
-                    if (prepared == null) {
-                        // The session discards PUBLISHes too large beforehand [MQTT-3.1.2-25]: a bug if this is one.
-                        LOG.warn("Client {}: {} not sent, larger than the client's Maximum Packet Size of {} [MQTT-3.1.2-24]",
-                                who(), p.type(), channel.clientLimits().maxPacketSize());
-                        continue;
-                    }
-                    p = prepared;
-                }
-                if (p instanceof Publish pub) bytes += pub.payload().length();
+            // The session discards PUBLISHes too large beforehand [MQTT-3.1.2-25]: a bug if one is refused here.
+            List<Packet> batch = outbound.nextBatch(MAX_WRITE_BYTES, p -> LOG.warn(
+                    "Client {}: {} not sent, larger than the client's Maximum Packet Size of {} [MQTT-3.1.2-24]",
+                    who(), p.type(), channel.clientLimits().maxPacketSize()));
+            if (batch.isEmpty()) return;
+            for (Packet p : batch) {
                 if (settings.verbose()) LOG.info(PacketLog.sending(p, who()));
                 connections.traffic().sent(p instanceof Publish);
-                batch.add(p);
             }
-            if (batch.isEmpty()) return;
             byte[] encoded = PacketEncoder.encode(batch, channel.version());
             connections.traffic().bytesSent(encoded.length);
             push(out, ByteString.fromArrayUnsafe(encoded));

@@ -28,10 +28,8 @@ import org.swarmmq.actors.topic.TopicEntity;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicRoots;
 import org.swarmmq.protocol.channel.Channel;
-import org.swarmmq.protocol.channel.OutboundPackets;
 import org.swarmmq.protocol.packets.Packet;
 import org.swarmmq.protocol.packets.Properties;
-import org.swarmmq.protocol.packets.PropertyId;
 import org.swarmmq.protocol.packets.PubAck;
 import org.swarmmq.protocol.packets.PubComp;
 import org.swarmmq.protocol.packets.PubRec;
@@ -41,7 +39,6 @@ import org.swarmmq.protocol.packets.SubAck;
 import org.swarmmq.protocol.packets.Subscribe;
 import org.swarmmq.protocol.packets.Subscription;
 import org.swarmmq.protocol.packets.UnsubAck;
-import org.swarmmq.protocol.topics.TopicFilters;
 
 /**
  * The session of one client id, a sharded entity: one per id in the cluster, so a second
@@ -449,36 +446,17 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
 
     private Behavior<Command> onSubscribe(SubscribeRequest r) {
         Subscribe packet = r.packet();
-        List<ReasonCode> codes = new ArrayList<>();
-        Map<String, Boolean> isNew = new HashMap<>();
-        List<Subscription> accepted = new ArrayList<>();
-        int subscriptionId = packet.properties().intValue(PropertyId.SUBSCRIPTION_IDENTIFIER, 0);
-        for (Subscription s : packet.subscriptions()) {
-            ReasonCode refusal = TopicFilters.isValidSubscription(s.topicFilter()) // $share/... too, as mosquitto
-                    ? null : ReasonCode.TOPIC_FILTER_INVALID; // 3.1.1 encodes it as 0x80 [MQTT-3.9.3-2]
-            if (refusal == null && limits.maxSubscriptions() > 0 && !subscriptions.containsKey(s.topicFilter())
-                    && subscriptions.size() >= limits.maxSubscriptions()) {
-                refusal = ReasonCode.QUOTA_EXCEEDED; // the administrative limit (3.9.3); 3.1.1 says 0x80 Failure
-            }
-            if (refusal != null) {
-                codes.add(refusal);
-                continue;
-            }
-            codes.add(ReasonCode.grantedQos(s.qos()));
-            isNew.put(s.topicFilter(), !subscriptions.containsKey(s.topicFilter()));
-            TopicProtocol.Options o = new TopicProtocol.Options(s.qos(), s.noLocal(), s.retainAsPublished(),
-                    s.retainHandling(), subscriptionId);
-            if (!(subscriptions instanceof HashMap)) subscriptions = new HashMap<>();
-            subscriptions.put(s.topicFilter(), o);
-            accepted.add(s);
-        }
+        SubscribeRules.Granted g = SubscribeRules.grant(packet, subscriptions, limits.maxSubscriptions());
+        if (!g.accepted().isEmpty()) subscriptions = g.subscriptions();
+        Map<String, TopicProtocol.Options> granted = new HashMap<>(); // read by the gatherer, another actor
+        for (Subscription s : g.accepted()) granted.put(s.topicFilter(), g.subscriptions().get(s.topicFilter()));
         boolean durable = persistent;
         ActorRef<Command> self = getContext().getSelf();
-        getContext().spawnAnonymous(Gather.of(accepted,
+        getContext().spawnAnonymous(Gather.of(g.accepted(),
                 (s, gatherer) -> topicOf(s.topicFilter()).tell(new TopicProtocol.Subscribe(clientId, s.topicFilter(),
-                        subscriptions.get(s.topicFilter()), durable, self, gatherer.narrow())),
+                        granted.get(s.topicFilter()), durable, self, gatherer.narrow())),
                 SUBSCRIBE_TIMEOUT,
-                replies -> self.tell(new SubscribesDone(r.connection(), packet, codes, isNew, replies))));
+                replies -> self.tell(new SubscribesDone(r.connection(), packet, g.codes(), g.isNew(), replies))));
         persist();
         return this;
     }
@@ -500,37 +478,13 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         }
         if (!d.connection().equals(connection)) return this;
         List<Packet> out = new ArrayList<>();
-        out.add(new SubAck(d.packet().packetId(), codes, refusalReason(subs, codes)));
-        for (Subscription s : subs) {
-            List<Message> found = retained.get(s.topicFilter());
-            if (found == null) continue;
-            // Retain Handling: 0 send, 1 only for a new subscription, 2 never [MQTT-3.3.1-9..11 (v5)]
-            if (s.retainHandling() == 2 || (s.retainHandling() == 1 && !d.isNew().get(s.topicFilter()))) continue;
-            TopicProtocol.Options o = subscriptions.get(s.topicFilter());
-            for (Message m : found) {
-                List<Integer> ids = o.subscriptionIds();
-                // A retained message sent for a new subscription keeps RETAIN=1 [MQTT-3.3.1-8]
-                out.addAll(outbox.offer(m.toPublish(Math.min(m.qos(), o.qos()), true, ids), true, m.expiresAtMillis()));
-            }
+        out.add(new SubAck(d.packet().packetId(), codes,
+                SubscribeRules.refusalReason(subs, codes, limits.maxSubscriptions())));
+        for (SubscribeRules.Retained m : SubscribeRules.retainedToSend(subs, retained, d.isNew(), subscriptions)) {
+            out.addAll(outbox.offer(m.publish(), true, m.expiresAtMillis()));
         }
         connection.tell(new ConnectionProtocol.Send(out, true));
         return this;
-    }
-
-    /**
-     * A Reason String naming the filters over the subscription quota (3.9.2.1.1); the connection
-     * drops it for a client that asked for no problem information [MQTT-3.1.2-29] or when it does
-     * not fit [MQTT-3.9.2-1].
-     */
-    private Properties refusalReason(List<Subscription> subs, List<ReasonCode> codes) {
-        StringBuilder why = new StringBuilder();
-        for (int i = 0; i < subs.size(); i++) {
-            if (codes.get(i) != ReasonCode.QUOTA_EXCEEDED) continue;
-            why.append(why.length() == 0 ? "over the quota of " + limits.maxSubscriptions() + " subscriptions: " : ", ")
-                    .append(subs.get(i).topicFilter());
-        }
-        return why.length() == 0 ? Properties.EMPTY : Properties.EMPTY.with(PropertyId.REASON_STRING,
-                OutboundPackets.reasonString(why.toString()));
     }
 
     private Behavior<Command> onUnsubscribe(UnsubscribeRequest r) {
