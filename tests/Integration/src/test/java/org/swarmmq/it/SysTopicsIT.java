@@ -67,6 +67,24 @@ class SysTopicsIT {
     }
 
     @Test
+    @DisplayName("a client cannot publish to $SYS: acknowledged and dropped, as mosquitto; MQTT 5 hears 0x87")
+    void clientsCannotPublishToSys() {
+        try (RawClient v3 = RawClient.connect(broker, V3_1_1, Ids.unique("sysspoof"), true);
+             RawClient v5 = RawClient.connect(broker, org.swarmmq.protocol.packets.ProtocolVersion.V5,
+                     Ids.unique("sysspoof5"), true)) {
+            v3.publishAcked(new Publish(false, 1, true, "$SYS/broker/version", 1, Bytes.utf8("spoof"), Properties.EMPTY));
+            v5.send(new Publish(false, 1, true, "$SYS/broker/version", 2, Bytes.utf8("spoof 5"), Properties.EMPTY));
+            assertEquals(org.swarmmq.protocol.packets.ReasonCode.NOT_AUTHORIZED,
+                    v5.expect(org.swarmmq.protocol.packets.PubAck.class).reasonCode());
+        }
+        try (RawClient sub = RawClient.connect(broker, V3_1_1, Ids.unique("sysread"), true)) {
+            sub.subscribe("$SYS/broker/version", 0);
+            Publish got = sub.expect(Publish.class);
+            assertEquals("SwarmMQ 0.1.0", got.payload().utf8String(), "the broker's value, not a client's");
+        }
+    }
+
+    @Test
     @DisplayName("[MQTT-4.7.2-1] '#' and '+/broker/#' do not match $SYS topics")
     void wildcardsSkipSys() {
         try (RawClient sub = RawClient.connect(broker, V3_1_1, Ids.unique("syswild"), true)) {

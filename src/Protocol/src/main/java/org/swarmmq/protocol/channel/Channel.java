@@ -292,6 +292,10 @@ public final class Channel {
                     + " QoS 1/2 PUBLISHes unacknowledged (Receive Maximum) [MQTT-3.3.4-9]", out);
             return;
         }
+        if (p.topic().startsWith(SYS)) {
+            refusePublishToSys(p, out);
+            return;
+        }
         switch (p.qos()) {
             case 0 -> out.add(new Route(p, 0));
             case 1 -> out.add(new Route(p, acks().afterRouting(new PubAck(p.packetId()))));
@@ -303,6 +307,27 @@ public final class Channel {
                     acks().now(new PubRec(p.packetId()), out); // a re-sent PUBLISH before PUBREL: acknowledge again, deliver once [MQTT-4.3.3-10]
                 }
             }
+        }
+    }
+
+    /** Topics the broker publishes; a client's PUBLISH to them is not routed (as mosquitto). */
+    private static final String SYS = "$SYS";
+
+    /**
+     * A client's PUBLISH to {@code $SYS...}: acknowledged and dropped, as mosquitto does (its
+     * topics are the broker's, 4.7.2); MQTT 5 clients hear why, 0x87 Not authorized. A 3.1.1
+     * QoS 2 flow runs to its PUBCOMP as usual.
+     */
+    private void refusePublishToSys(Publish p, List<ChannelEffect> out) {
+        ReasonCode rc = version.isV5() ? ReasonCode.NOT_AUTHORIZED : ReasonCode.SUCCESS;
+        if (p.qos() == 1) {
+            acks().now(new PubAck(p.packetId(), rc, Properties.EMPTY), out);
+        } else if (p.qos() == 2) {
+            if (!version.isV5()) {
+                if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
+                inboundQos2.add(p.packetId());
+            }
+            acks().now(new PubRec(p.packetId(), rc, Properties.EMPTY), out); // v5: a reason >= 0x80 ends the flow (4.3.3)
         }
     }
 

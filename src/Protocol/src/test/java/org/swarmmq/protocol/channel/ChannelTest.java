@@ -144,6 +144,25 @@ class ChannelTest {
     }
 
     @Test
+    @DisplayName("a client's PUBLISH to $SYS... is acknowledged and not routed, as mosquitto (MQTT 5: 0x87)")
+    void publishToSysIsDropped() {
+        Channel v3 = connected();
+        Publish sys1 = new Publish(false, 1, true, "$SYS/broker/version", 4, Bytes.utf8("spoof"), Properties.EMPTY);
+        assertEquals(new PubAck(4), only(v3.handle(sys1, 1), Send.class).packet());
+        Publish sys2 = new Publish(false, 2, false, "$SYSX/a", 5, Bytes.utf8("spoof"), Properties.EMPTY);
+        assertEquals(new PubRec(5), only(v3.handle(sys2, 1), Send.class).packet());
+        assertEquals(new PubComp(5), only(v3.handle(new PubRel(5), 1), Send.class).packet(), "3.1.1: the flow ends as usual");
+        assertEquals(List.of(), v3.handle(new Publish(false, 0, false, "$SYS", 0, Bytes.utf8("x"), Properties.EMPTY), 1));
+        only(v3.handle(new Publish(false, 0, false, "$foo/a", 0, Bytes.utf8("x"), Properties.EMPTY), 1), Route.class);
+
+        Channel v5 = connected(ProtocolVersion.V5, 0, null);
+        PubAck ack = (PubAck) only(v5.handle(sys1, 1), Send.class).packet();
+        assertEquals(ReasonCode.NOT_AUTHORIZED, ack.reasonCode());
+        PubRec rec = (PubRec) only(v5.handle(sys2, 1), Send.class).packet();
+        assertEquals(ReasonCode.NOT_AUTHORIZED, rec.reasonCode());
+    }
+
+    @Test
     @DisplayName("[MQTT-3.1.2-24] keep alive counts from CONNACK: a session slow to answer does not expire its client")
     void keepAliveCountsFromConnAck() {
         Channel c = new Channel(SETTINGS, 0);
