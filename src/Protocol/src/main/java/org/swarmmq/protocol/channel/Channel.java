@@ -442,7 +442,7 @@ public final class Channel {
 
     private void close(ReasonCode reason, boolean publishWill, String why, List<ChannelEffect> out, boolean detach) {
         closing = true;
-        if (publishWill && will != null) {
+        if (publishWill && will != null && !will.topic().startsWith(SYS)) { // a will to $SYS: dropped, as mosquitto
             // Will Delay matters only while a session outlives us; a stopped session cannot wait.
             long delay = detach && sessionExpirySeconds > 0 ? will.properties().longValue(PropertyId.WILL_DELAY_INTERVAL, 0) : 0;
             out.add(new PublishWill(will, delay));

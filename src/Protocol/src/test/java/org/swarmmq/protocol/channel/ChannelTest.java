@@ -144,7 +144,7 @@ class ChannelTest {
     }
 
     @Test
-    @DisplayName("a client's PUBLISH to $SYS... is acknowledged and not routed, as mosquitto (MQTT 5: 0x87)")
+    @DisplayName("a client's PUBLISH or will to $SYS... is not routed, as mosquitto; a PUBLISH is acknowledged (MQTT 5: 0x87)")
     void publishToSysIsDropped() {
         Channel v3 = connected();
         Publish sys1 = new Publish(false, 1, true, "$SYS/broker/version", 4, Bytes.utf8("spoof"), Properties.EMPTY);
@@ -154,6 +154,13 @@ class ChannelTest {
         assertEquals(new PubComp(5), only(v3.handle(new PubRel(5), 1), Send.class).packet(), "3.1.1: the flow ends as usual");
         assertEquals(List.of(), v3.handle(new Publish(false, 0, false, "$SYS", 0, Bytes.utf8("x"), Properties.EMPTY), 1));
         only(v3.handle(new Publish(false, 0, false, "$foo/a", 0, Bytes.utf8("x"), Properties.EMPTY), 1), Route.class);
+
+        Channel willToSys = connected(ProtocolVersion.V3_1_1, 0,
+                new Will("$SYS/broker/x", Bytes.utf8("gone"), 1, false, Properties.EMPTY));
+        List<ChannelEffect> lost = willToSys.streamEnded("socket error");
+        assertTrue(lost.stream().noneMatch(e -> e instanceof PublishWill), "nor a will to $SYS: " + lost);
+        assertTrue(connected(ProtocolVersion.V3_1_1, 0, will()).streamEnded("socket error").stream()
+                .anyMatch(e -> e instanceof PublishWill), "another will is published");
 
         Channel v5 = connected(ProtocolVersion.V5, 0, null);
         PubAck ack = (PubAck) only(v5.handle(sys1, 1), Send.class).packet();
