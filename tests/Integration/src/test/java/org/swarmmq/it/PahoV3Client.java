@@ -2,6 +2,7 @@ package org.swarmmq.it;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -16,8 +17,13 @@ final class PahoV3Client implements StockClient {
     private final BlockingQueue<Message> received = new LinkedBlockingQueue<>();
 
     PahoV3Client(BrokerProcess broker, String clientId) {
+        this(broker.tcpUri(), clientId, o -> { });
+    }
+
+    /** On another transport ({@code ssl://}, {@code ws://}); {@code options} adds to the clean-session defaults. */
+    PahoV3Client(String serverUri, String clientId, Consumer<MqttConnectOptions> options) {
         try {
-            client = new MqttClient(broker.tcpUri(), clientId, new MemoryPersistence());
+            client = new MqttClient(serverUri, clientId, new MemoryPersistence());
             client.setTimeToWait(TIMEOUT.toMillis());
             client.setCallback(new MqttCallback() {
                 @Override
@@ -37,6 +43,7 @@ final class PahoV3Client implements StockClient {
             o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
             o.setCleanSession(true);
             o.setAutomaticReconnect(false);
+            options.accept(o);
             client.connect(o);
         } catch (MqttException e) {
             throw new AssertionError("Paho 3.1.1 could not connect: " + e, e);

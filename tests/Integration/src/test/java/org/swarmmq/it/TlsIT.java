@@ -8,7 +8,7 @@ import static org.swarmmq.protocol.packets.ProtocolVersion.V3_1_1;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -16,17 +16,17 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+
+
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+
+
+
+
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -92,35 +92,13 @@ class TlsIT {
     @DisplayName("Eclipse Paho over ssl:// and a plain TCP client exchange messages through one node")
     void pahoOverTls() throws Exception {
         String topic = Ids.unique("tlspaho") + "/t";
-        BlockingQueue<MqttMessage> got = new LinkedBlockingQueue<>();
-        MqttClient paho = new MqttClient("ssl://" + BrokerProcess.HOST + ":" + tlsPort, Ids.unique("tlspaho"),
-                new MemoryPersistence());
-        paho.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String t, MqttMessage m) {
-                got.add(m);
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setSocketFactory(trusting(cert).getSocketFactory());
-        paho.connect(o);
-        try (RawClient tcp = RawClient.connect(broker, V3_1_1, Ids.unique("tlstcp"), true)) {
+        SSLContext trusting = trusting(cert);
+        try (StockClient paho = new PahoV3Client("ssl://" + BrokerProcess.HOST + ":" + tlsPort, Ids.unique("tlspaho"),
+                o -> o.setSocketFactory(trusting.getSocketFactory()));
+             RawClient tcp = RawClient.connect(broker, V3_1_1, Ids.unique("tlstcp"), true)) {
             paho.subscribe(topic, 1);
             tcp.publishAcked(new Publish(false, 1, false, topic, 3, Bytes.utf8("from tcp"), Properties.EMPTY));
-            MqttMessage m = got.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(m, "the TLS client got the TCP client's message");
-            assertEquals("from tcp", new String(m.getPayload(), StandardCharsets.UTF_8));
-        } finally {
-            paho.disconnect();
-            paho.close();
+            assertEquals("from tcp", paho.next().text(), "the TLS client got the TCP client's message");
         }
     }
 

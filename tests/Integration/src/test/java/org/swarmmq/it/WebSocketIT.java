@@ -12,7 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
@@ -21,12 +21,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+
+
+
+
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -65,39 +65,17 @@ class WebSocketIT {
     @DisplayName("Paho 3.1.1 over ws:// and a TCP client exchange QoS 1 messages both ways")
     void pahoOverWebSocketAndTcp() throws Exception {
         String topic = Ids.unique("ws") + "/t";
-        BlockingQueue<MqttMessage> got = new LinkedBlockingQueue<>();
-        MqttClient paho = new MqttClient(wsUri(), Ids.unique("wspaho"), new MemoryPersistence());
-        paho.setCallback(new MqttCallback() {
-            @Override
-            public void connectionLost(Throwable cause) {
-            }
-
-            @Override
-            public void messageArrived(String t, MqttMessage m) {
-                got.add(m);
-            }
-
-            @Override
-            public void deliveryComplete(IMqttDeliveryToken token) {
-            }
-        });
-        MqttConnectOptions o = new MqttConnectOptions();
-        o.setCleanSession(true);
-        paho.connect(o);
-        try (RawClient tcp = RawClient.connect(broker, V3_1_1, Ids.unique("wstcp"), true)) {
+        try (StockClient paho = new PahoV3Client(wsUri(), Ids.unique("wspaho"), o -> { });
+             RawClient tcp = RawClient.connect(broker, V3_1_1, Ids.unique("wstcp"), true)) {
             paho.subscribe(topic + "/to-ws", 1);
             tcp.subscribe(topic + "/to-tcp", 1);
             tcp.publishAcked(new Publish(false, 1, false, topic + "/to-ws", 7, Bytes.utf8("over tcp"), Properties.EMPTY));
-            MqttMessage m = got.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-            assertNotNull(m, "the ws client got the TCP client's message");
-            assertEquals("over tcp", new String(m.getPayload(), StandardCharsets.UTF_8));
-            assertEquals(1, m.getQos());
-            paho.publish(topic + "/to-tcp", "over ws".getBytes(StandardCharsets.UTF_8), 1, false);
+            StockClient.Message m = paho.next();
+            assertEquals("over tcp", m.text(), "the ws client got the TCP client's message");
+            assertEquals(1, m.qos());
+            paho.publish(topic + "/to-tcp", "over ws", 1);
             Publish p = tcp.expect(Publish.class);
             assertEquals("over ws", p.payload().utf8String());
-        } finally {
-            paho.disconnect();
-            paho.close();
         }
     }
 
