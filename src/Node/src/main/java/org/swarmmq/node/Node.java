@@ -28,7 +28,6 @@ import org.swarmmq.actors.connection.Connections;
 import org.swarmmq.actors.connection.MqttListener;
 import org.swarmmq.actors.sys.SysTopics;
 import org.swarmmq.actors.connection.ServerTls;
-import org.swarmmq.actors.connection.TlsListener;
 import org.swarmmq.actors.connection.WebSocketListener;
 import org.swarmmq.actors.session.SessionEntity;
 import org.swarmmq.actors.session.SessionRecord;
@@ -147,7 +146,7 @@ public final class Node {
                     + " (SWARMMQ_TLS_CERT_FILE, SWARMMQ_TLS_KEY_FILE)");
         }
         ServerTls tls = ServerTls.fromPem(Path.of(cert), Path.of(key));
-        return await(TlsListener.bind(system, port, tls, settings, router, connections).toCompletableFuture(),
+        return await(MqttListener.bindTls(system, port, tls, settings, router, connections).toCompletableFuture(),
                 "MQTT TLS listener on " + settings.bind() + ":" + port);
     }
 

@@ -47,7 +47,8 @@ public final class SysMessages {
         return Long.toString(nodes.stream().mapToLong(figure).sum());
     }
 
-    private static Message message(String topic, String payload, long now) {
+    /** A retained $SYS message; an empty payload deletes the topic's retained message. */
+    static Message message(String topic, String payload, long now) {
         return new Message(topic, Bytes.utf8(payload), 0, true, Properties.EMPTY, PUBLISHER, now);
     }
 }

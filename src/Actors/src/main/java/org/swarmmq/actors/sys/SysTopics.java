@@ -11,7 +11,6 @@ import org.swarmmq.actors.Message;
 import org.swarmmq.actors.connection.Connections;
 import org.swarmmq.actors.connection.Traffic;
 import org.swarmmq.actors.topic.Router;
-import org.swarmmq.protocol.Bytes;
 
 /**
  * The $SYS topics every {@code interval} (mosquitto's sys_interval). Each node reports its figures
@@ -56,8 +55,7 @@ public final class SysTopics {
         }
         for (String gone : published.keySet()) {
             if (!current.containsKey(gone)) {
-                router.route(new Message(gone, Bytes.EMPTY, 0, true, org.swarmmq.protocol.packets.Properties.EMPTY,
-                        SysMessages.PUBLISHER, nowMillis), null, 0);
+                router.route(SysMessages.message(gone, "", nowMillis), null, 0);
             }
         }
         published.clear();

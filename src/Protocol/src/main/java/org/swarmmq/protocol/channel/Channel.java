@@ -243,10 +243,7 @@ public final class Channel {
         connected = true;
         lastReceivedNanos = Math.max(lastReceivedNanos, nowNanos);
         attaching = false;
-        if (!inboundQos2Kept.isEmpty()) {
-            if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
-            inboundQos2.addAll(inboundQos2Kept);
-        }
+        for (int id : inboundQos2Kept) awaitingRelease(id);
         out.add(new Send(new ConnAck(sessionPresent, ReasonCode.SUCCESS, connackProperties)));
         return out;
     }
@@ -300,14 +297,19 @@ public final class Channel {
             case 0 -> out.add(new Route(p, 0));
             case 1 -> out.add(new Route(p, acks().afterRouting(new PubAck(p.packetId()))));
             default -> {
-                if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
-                if (inboundQos2.add(p.packetId())) {
+                if (awaitingRelease(p.packetId())) {
                     out.add(new Route(p, acks().afterRouting(new PubRec(p.packetId()))));
                 } else {
                     acks().now(new PubRec(p.packetId()), out); // a re-sent PUBLISH before PUBREL: acknowledge again, deliver once [MQTT-4.3.3-10]
                 }
             }
         }
+    }
+
+    /** An inbound QoS 2 id now awaits its PUBREL; false if it did already (the set is made by the first). */
+    private boolean awaitingRelease(int packetId) {
+        if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
+        return inboundQos2.add(packetId);
     }
 
     /** Topics the broker publishes; a client's PUBLISH to them is not routed (as mosquitto). */
@@ -323,10 +325,7 @@ public final class Channel {
         if (p.qos() == 1) {
             acks().now(new PubAck(p.packetId(), rc, Properties.EMPTY), out);
         } else if (p.qos() == 2) {
-            if (!version.isV5()) {
-                if (!(inboundQos2 instanceof HashSet)) inboundQos2 = new HashSet<>();
-                inboundQos2.add(p.packetId());
-            }
+            if (!version.isV5()) awaitingRelease(p.packetId());
             acks().now(new PubRec(p.packetId(), rc, Properties.EMPTY), out); // v5: a reason >= 0x80 ends the flow (4.3.3)
         }
     }
