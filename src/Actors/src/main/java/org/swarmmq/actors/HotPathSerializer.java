@@ -38,6 +38,17 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
     private static final ProtocolVersion WIRE = ProtocolVersion.V5;
     private final ActorRefResolver resolver;
 
+    private final java.util.concurrent.atomic.LongAdder payloadsOut = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * How many messages carrying a PUBLISH on its way to subscribers (a delivery to a session, a
+     * node's fan-out, packets for a connection) this node has serialized: each is one crossing to
+     * another node.
+     */
+    public long payloadsOut() {
+        return payloadsOut.sum();
+    }
+
     public HotPathSerializer(ExtendedActorSystem system) {
         this.resolver = ActorRefResolver.get(Adapter.toTyped(system));
     }
@@ -76,6 +87,10 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
         String manifest = manifest(o);
         boolean shared = manifest.equals("d") || manifest.equals("f") || manifest.equals("q");
         try (DataOutputStream out = new DataOutputStream(bytes)) {
+            if (o instanceof SessionProtocol.Deliver || o instanceof NodeRoutes.Fanout
+                    || o instanceof ConnectionProtocol.Send) {
+                payloadsOut.increment();
+            }
             if (o instanceof SessionProtocol.Deliver d) {
                 writeMessage(out, d.message());
                 writeDelivery(out, d.delivery(), shared);
@@ -104,6 +119,11 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
                 }
                 writeRef(out, r.replyTo());
                 out.writeLong(r.correlationId());
+                out.writeInt(r.priorSessions().size()); // appended: a node without them reads the rest
+                for (var e : r.priorSessions().entrySet()) {
+                    out.writeUTF(e.getKey());
+                    writeRef(out, e.getValue());
+                }
             } else if (o instanceof TopicProtocol.Routed r) {
                 out.writeLong(r.correlationId());
                 out.writeInt(r.confirmations());
@@ -146,7 +166,12 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
                     int n = in.readInt();
                     Map<String, TopicProtocol.Delivery> prior = new HashMap<>(n * 2);
                     for (int i = 0; i < n; i++) prior.put(in.readUTF(), readDelivery(in, manifest.equals("q")));
-                    yield new TopicProtocol.Route(m, prior, readRef(in), in.readLong());
+                    ActorRef<TopicProtocol.RouteReply> replyTo = readRef(in);
+                    long correlationId = in.readLong();
+                    int k = in.available() >= 4 ? in.readInt() : 0; // from a node without them
+                    Map<String, ActorRef<SessionProtocol.Command>> sessions = k == 0 ? Map.of() : new HashMap<>(k * 2);
+                    for (int i = 0; i < k; i++) sessions.put(in.readUTF(), readRef(in));
+                    yield new TopicProtocol.Route(m, prior, replyTo, correlationId, sessions);
                 }
                 case "r" -> new TopicProtocol.Routed(in.readLong(), in.readInt(),
                         in.available() >= 4 ? in.readInt() : TopicProtocol.Routed.UNKNOWN); // from a node without it

@@ -71,11 +71,20 @@ public final class TestNode implements AutoCloseable {
 
     /** Starts a node on {@code dataDir} and waits until it is an Up member of its own cluster. */
     public static TestNode start(Path dataDir) throws Exception {
+        return start(dataDir, null);
+    }
+
+    /**
+     * Starts a node that joins {@code seed}'s cluster (null: its own), on the same {@code dataDir}
+     * as the seed (one H2 database in this JVM, shared as PostgreSQL is by a cluster's nodes).
+     */
+    public static TestNode start(Path dataDir, TestNode seed) throws Exception {
         ActorTestKit kit = ActorTestKit.create("swarmmq", config(dataDir));
         try {
             SchemaUtils.createIfNotExists(kit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS);
             Cluster cluster = Cluster.get(kit.system());
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+            cluster.manager().tell(Join.create(seed == null ? cluster.selfMember().address()
+                    : Cluster.get(seed.kit.system()).selfMember().address()));
             kit.createTestProbe().awaitAssert(TIMEOUT,
                     () -> {
                         assertEquals(MemberStatus.up(), cluster.selfMember().status());
@@ -90,16 +99,19 @@ public final class TestNode implements AutoCloseable {
 
     public TestNode withTopics() {
         sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
+        kit.system().systemActorOf(org.swarmmq.actors.topic.NodeRoutes.create(new org.swarmmq.actors.topic.NodeRoutes.Flags(),
+                sharding), org.swarmmq.actors.topic.NodeRoutes.NAME, org.apache.pekko.actor.typed.Props.empty());
         return this;
     }
 
     /** The real session entity with the durable state store, as Node wires it. */
     public TestNode withSessions(SessionEntity.Limits limits) {
         DurableStateUpdateStore<SessionRecord> store = sessionStore();
+        var router = new org.swarmmq.actors.topic.Router(sharding, new org.swarmmq.actors.topic.NodeRoutes.Flags());
         sharding.init(Entity.of(SessionEntity.TYPE_KEY,
-                        ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, store,
-                                new org.swarmmq.actors.topic.Router(sharding, new org.swarmmq.actors.topic.NodeRoutes.Flags())))
+                        ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, store, router))
                 .withStopMessage(new SessionEntity.Stop()));
+        org.swarmmq.actors.session.SessionHost.start(kit.system(), limits, store, router);
         return this;
     }
 

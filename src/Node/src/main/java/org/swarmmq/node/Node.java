@@ -30,6 +30,7 @@ import org.swarmmq.actors.sys.SysTopics;
 import org.swarmmq.actors.connection.ServerTls;
 import org.swarmmq.actors.connection.WebSocketListener;
 import org.swarmmq.actors.session.SessionEntity;
+import org.swarmmq.actors.session.SessionHost;
 import org.swarmmq.actors.session.SessionRecord;
 import org.swarmmq.actors.topic.NodeRoutes;
 import org.swarmmq.actors.topic.Router;
@@ -75,6 +76,7 @@ public final class Node {
             sharding.init(Entity.of(SessionEntity.TYPE_KEY,
                             ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, sessionStore, router))
                     .withStopMessage(new SessionEntity.Stop()));
+            SessionHost.start(system, limits, sessionStore, router);
             sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
             system.systemActorOf(NodeRoutes.create(flags, sharding), NodeRoutes.NAME,
                     org.apache.pekko.actor.typed.Props.empty());

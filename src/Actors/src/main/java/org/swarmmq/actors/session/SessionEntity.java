@@ -3,6 +3,9 @@ package org.swarmmq.actors.session;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.persistence.state.javadsl.DurableStateUpdateStore;
 import org.apache.pekko.persistence.state.javadsl.GetObjectResult;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.swarmmq.actors.Gather;
 import org.swarmmq.actors.Message;
@@ -68,6 +72,10 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private final ActorContext<Command> context;
     private final String clientId;
     private final ActorRef<ClusterSharding.ShardCommand> shard;
+    /** A live session's sharded entity, which it returns the session to; null in the entity itself. */
+    private final EntityRef<Command> owner;
+    /** In the entity: a live session known to have stopped, which a record it wrote may still name. */
+    private ActorRef<Command> deadLive;
     private final StoredRecord stored;
     private boolean stopping;
     /** Publishers waiting for their message to be stored here; they hear after the next write. */
@@ -90,6 +98,8 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private final Router router;
     /** A will waiting for its delay to end, or null. Memory only: a node's death loses it. */
     private Message pendingWill;
+    /** When {@link #pendingWill}'s delay ends (epoch ms). */
+    private long willAtMillis;
     /** How long the session outlives its connection (seconds; Channel.NEVER_EXPIRES: until a clean start). */
     private long expirySeconds;
     /** While the client is away: when the session ends (epoch ms), or SessionRecord.NO_EXPIRY. */
@@ -127,7 +137,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     }
 
     private SessionEntity(ActorContext<Command> ctx, TimerScheduler<Command> timers, String clientId,
-                          ActorRef<ClusterSharding.ShardCommand> shard,
+                          ActorRef<ClusterSharding.ShardCommand> shard, boolean live,
                           Limits limits, DurableStateUpdateStore<SessionRecord> store, Router router) {
         this.context = ctx;
         this.timers = timers;
@@ -136,6 +146,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         this.shard = shard;
         this.stored = new StoredRecord(store, clientId);
         this.sharding = ClusterSharding.get(ctx.getSystem());
+        this.owner = live ? sharding.entityRefFor(TYPE_KEY, clientId) : null;
         this.limits = limits;
         this.outbox = new Outbox(limits.maxInflight(), limits.maxQueued());
     }
@@ -145,10 +156,27 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
                                            Limits limits, DurableStateUpdateStore<SessionRecord> store,
                                            Router router) {
         return Behaviors.withStash(100_000, stash -> Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
-            SessionEntity entity = new SessionEntity(ctx, timers, clientId, shard, limits, store, router);
+            SessionEntity entity = new SessionEntity(ctx, timers, clientId, shard, false, limits, store, router);
             ctx.pipeToSelf(entity.stored.load(), Loaded::new);
             entity.stash = stash;
             return entity.loading(stash);
+        })));
+    }
+
+    /**
+     * A live session: the session of {@code clientId} as {@code image} holds it, started on the
+     * node of {@code attach}'s connection (by {@link SessionHost}) to serve that connection; it
+     * tells {@code owner}, the sharded entity, that it is there.
+     */
+    static Behavior<Command> live(String clientId, Limits limits, DurableStateUpdateStore<SessionRecord> store,
+                                  Router router, SessionImage image, Attach attach, ActorRef<Command> owner) {
+        return Behaviors.withStash(100_000, stash -> Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
+            SessionEntity entity = new SessionEntity(ctx, timers, clientId, null, true, limits, store, router);
+            entity.stash = stash;
+            entity.restoreImage(image);
+            owner.tell(new Hosted(ctx.getSelf()));
+            entity.announce();
+            return entity.onAttach(attach);
         })));
     }
 
@@ -172,7 +200,8 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
                     } else {
                         restore(l.result());
                     }
-                    return stash.unstashAll(this);
+                    ActorRef<Command> live = l.failure() == null ? liveNamedIn(l.result()) : null;
+                    return stash.unstashAll(live == null ? this : Relocation.away(this, live));
                 })
                 .onAnyMessage(m -> {
                     stash.stash(m);
@@ -210,7 +239,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
 
     /** The delayed will goes out now: its delay ended, or the session did [MQTT-3.1.2-8]. */
     private void publishPendingWill() {
-        timers.cancel(WillDelayEnded.class);
+        timers.cancel(new WillDelayEnded());
         if (pendingWill != null) router.route(pendingWill, null, 0);
         pendingWill = null;
     }
@@ -228,7 +257,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private SessionRecord record() {
         return new SessionRecord(version.level(), new HashMap<>(subscriptions), outbox.inflightMessages(),
                 outbox.releasing(), outbox.queuedMessages(), inboundQos2, expiresAtMillis, expirySeconds,
-                outbox.inflightShared());
+                outbox.inflightShared(), owner == null ? null : getContext().getSelf());
     }
 
     /** Writes the record if persistent; while a write is in flight, the next one is coalesced. */
@@ -321,6 +350,20 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         }
         if (msg instanceof ConnectionLost m) return onConnectionLost(m);
         if (msg instanceof Expired) return onExpired();
+        if (msg instanceof Hosted h) { // too late: the entity went on without it
+            h.live().tell(new Superseded());
+            return this;
+        }
+        if (msg instanceof Returned r) { // from a live session this entity, restarted, did not know of
+            if (connection != null) return this;
+            restoreImage(r.image());
+            announce();
+            return this;
+        }
+        if (msg instanceof Superseded) {
+            if (connection != null) connection.tell(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER));
+            return Behaviors.stopped();
+        }
         return Behaviors.unhandled();
     }
 
@@ -332,6 +375,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private Behavior<Command> onPublishWillLater(PublishWillLater m) {
         if (connection != null && !connection.equals(m.connection())) return this; // back already
         pendingWill = m.will();
+        willAtMillis = System.currentTimeMillis() + m.delaySeconds() * 1000;
         timers.startSingleTimer(new WillDelayEnded(), Duration.ofSeconds(m.delaySeconds()));
         return this;
     }
@@ -339,7 +383,8 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private Behavior<Command> onConnectionLost(ConnectionLost m) {
         if (!m.connection().equals(connection)) return this;
         getContext().getLog().info("Session {}: its connection was lost without a DISCONNECT or close", clientId);
-        return onDetach(new Detach(m.connection(), inboundQos2, expirySeconds));
+        Detach detach = new Detach(m.connection(), inboundQos2, expirySeconds);
+        return owner != null ? Relocation.returnHome(this, detach) : onDetach(detach);
     }
 
     private Behavior<Command> onExpired() {
@@ -354,6 +399,9 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         // (a shard that moved). Once attached, nothing changes: a clean start must not discard
         // what the client subscribed to since.
         if (a.connection().equals(connection)) return this;
+        if (isRemote(a.connection())) { // the session runs on its client's node
+            return owner == null ? Relocation.handOver(this, a) : Relocation.returnHome(this, a);
+        }
         if (connection != null && !connection.equals(a.connection())) {
             connection.tell(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER)); // [MQTT-3.1.4-2]
         }
@@ -370,8 +418,8 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         persistent = a.persistent();
         expirySeconds = a.sessionExpirySeconds();
         expiresAtMillis = SessionRecord.NO_EXPIRY; // the client is back in time
-        timers.cancel(Expired.class);
-        timers.cancel(WillDelayEnded.class);
+        timers.cancel(new Expired());
+        timers.cancel(new WillDelayEnded());
         pendingWill = null; // a new connection within the Will Delay Interval: no will [MQTT-3.1.3-9]
         exists = true;
         outbox.setMaxInflight(Math.min(limits.maxInflight(), a.receiveMaximum()));
@@ -388,6 +436,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
             d.connection().tell(new ConnectionProtocol.Detached(false));
             return this;
         }
+        if (owner != null) return Relocation.returnHome(this, d); // a live session only lives while attached
         getContext().unwatch(connection);
         connection = null;
         inboundQos2 = d.inboundQos2();
@@ -572,5 +621,145 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
 
     private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<TopicProtocol.Command> topicOf(String filter) {
         return sharding.entityRefFor(TopicEntity.TYPE_KEY, TopicRoots.entityIdOfFilter(filter));
+    }
+
+    // Where a session runs (Relocation): what the hand-over between the entity and a live session uses.
+
+    boolean isRemote(ActorRef<?> ref) {
+        return ref.path().address().hasGlobalScope();
+    }
+
+    String clientId() {
+        return clientId;
+    }
+
+    ActorContext<Command> context() {
+        return context;
+    }
+
+    StashBuffer<Command> stash() {
+        return stash;
+    }
+
+    TimerScheduler<Command> timers() {
+        return timers;
+    }
+
+    /** The sharded entity a live session returns to; null in the entity. */
+    EntityRef<Command> owner() {
+        return owner;
+    }
+
+    ActorRef<ConnectionProtocol.Command> connection() {
+        return connection;
+    }
+
+    /** The messages a hand-over passes on: the protocol's, not this instance's own bookkeeping. */
+    static boolean passedOn(Command m) {
+        return m instanceof Deliver || m instanceof Acknowledge || m instanceof Attach || m instanceof Detach
+                || m instanceof SubscribeRequest || m instanceof UnsubscribeRequest || m instanceof PublishWillLater
+                || m instanceof Returned;
+    }
+
+    SessionImage image() {
+        return new SessionImage(record(), stored.revision(), exists, persistent, connection, pendingWill, willAtMillis);
+    }
+
+    /** Takes the session as {@code image} holds it, in place of whatever this instance held. */
+    void restoreImage(SessionImage image) {
+        timers.cancelAll();
+        SessionRecord r = image.record();
+        stored.continueAt(image.revision());
+        exists = image.exists();
+        persistent = image.persistent();
+        version = ProtocolVersion.ofLevel(r.protocolLevel());
+        subscriptions = r.subscriptions().isEmpty() ? Map.of() : new HashMap<>(r.subscriptions());
+        outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
+        inboundQos2 = r.inboundQos2();
+        expiresAtMillis = r.expiresAtMillis();
+        expirySeconds = r.expirySeconds();
+        if (connection != null) context.unwatch(connection);
+        connection = image.connection();
+        if (connection != null) context.watchWith(connection, new ConnectionLost(connection));
+        pendingWill = image.pendingWill();
+        willAtMillis = image.willAtMillis();
+        long now = System.currentTimeMillis();
+        if (pendingWill != null) {
+            timers.startSingleTimer(new WillDelayEnded(), Duration.ofMillis(Math.max(0, willAtMillis - now)));
+        }
+        if (connection == null && expiresAtMillis != SessionRecord.NO_EXPIRY) {
+            timers.startSingleTimer(new Expired(), Duration.ofMillis(Math.max(0, expiresAtMillis - now)));
+        }
+    }
+
+    /** The entity handed the session over: it keeps nothing of it (the live session has it all). */
+    void clearForAway() {
+        timers.cancelAll();
+        if (connection != null) context.unwatch(connection);
+        connection = null;
+        subscriptions = Map.of();
+        outbox.clear();
+        inboundQos2 = List.of();
+        pendingWill = null;
+        exists = false;
+        persistent = false;
+        expiresAtMillis = SessionRecord.NO_EXPIRY;
+    }
+
+    /** The hand-over did not happen: the entity serves the session again, and watches its connection. */
+    void resumeHome() {
+        if (connection != null) context.watchWith(connection, new ConnectionLost(connection));
+    }
+
+    /** Tells the topic entities of this session's subscriptions to deliver here. */
+    void announce() {
+        Set<String> roots = new HashSet<>();
+        for (String filter : subscriptions.keySet()) roots.add(TopicRoots.entityIdOfFilter(filter));
+        for (String root : roots) {
+            sharding.entityRefFor(TopicEntity.TYPE_KEY, root).tell(new TopicProtocol.SessionAt(clientId, context.getSelf()));
+        }
+    }
+
+    /** The live session named in {@code result}'s record, unless it is one known stopped (entity only). */
+    private ActorRef<Command> liveNamedIn(GetObjectResult<SessionRecord> result) {
+        if (owner != null) return null;
+        ActorRef<Command> live = result.value().map(SessionRecord::liveAt).orElse(null);
+        return live == null || live.equals(deadLive) ? null : live;
+    }
+
+    /** The live session stopped without returning the session (its node died): restore it from its record. */
+    Behavior<Command> reloadAfter(ActorRef<Command> dead) {
+        deadLive = dead;
+        context.getLog().info("Session {}: its live session {} stopped without handing it back; restoring it from"
+                + " its stored record", clientId, dead.path());
+        context.pipeToSelf(stored.load(), Loaded::new);
+        return loading(stash);
+    }
+
+    /** Everything this instance stored has been stored (or failed): the state may move. */
+    private record Settled() implements Command {
+    }
+
+    /**
+     * Waits (holding other messages back) until no write or delete of the record is in flight, so
+     * whoever takes the session next writes after it, then becomes what {@code then} gives.
+     */
+    Behavior<Command> settleThen(Supplier<Behavior<Command>> then) {
+        context.pipeToSelf(stored.settled(), (ok, e) -> new Settled());
+        return Behaviors.receive(Command.class)
+                .onMessage(Written.class, w -> {
+                    onWritten(w);
+                    return Behaviors.same();
+                })
+                .onMessage(Settled.class, x -> {
+                    if (!stored.writing()) return then.get();
+                    context.pipeToSelf(stored.settled(), (ok, e) -> new Settled());
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> {
+                    stash.stash(m);
+                    return Behaviors.same();
+                })
+                .build();
     }
 }

@@ -82,4 +82,30 @@ public final class SessionProtocol {
     public record PublishWillLater(ActorRef<ConnectionProtocol.Command> connection, Message will, long delaySeconds)
             implements Command {
     }
+
+    // Where a session runs: the sharded entity hands it to a live session on its client's node
+    // and takes it back when the client goes (SessionEntity, "Where a session runs").
+
+    /**
+     * All a session holds, handed between the sharded entity and a live session: the record as it
+     * would be stored (and the store's revision it is at), whether the session exists and is
+     * persistent, its connection (or null), and a will waiting for its delay (or null) with when
+     * its delay ends (epoch ms).
+     */
+    public record SessionImage(SessionRecord record, long revision, boolean exists, boolean persistent,
+                               ActorRef<ConnectionProtocol.Command> connection, Message pendingWill,
+                               long willAtMillis) implements CborSerializable {
+    }
+
+    /** A live session started on its client's node with the image it was sent; it serves the client now. */
+    public record Hosted(ActorRef<Command> live) implements Command {
+    }
+
+    /** The live session's client went (or connected on another node): the session is the entity's again. */
+    public record Returned(SessionImage image) implements Command {
+    }
+
+    /** To a live session the entity no longer counts on (it answered too late): close and stop. */
+    public record Superseded() implements Command {
+    }
 }

@@ -2,6 +2,7 @@ package org.swarmmq.actors.session;
 
 import java.util.List;
 import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.swarmmq.actors.CborSerializable;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.protocol.packets.Publish;
@@ -18,6 +19,11 @@ import org.swarmmq.protocol.packets.Publish;
  * a record written before it reads as 0). While the client is connected {@code expiresAtMillis}
  * is {@link #NO_EXPIRY}; a session restored from such a record lost its connection with its node,
  * and its expiry runs from the restore.
+ *
+ * <p>{@code liveAt} (null in older records, and while the sharded entity itself holds the
+ * session): the live session on the client's node that wrote it ({@link SessionEntity}, "Where a
+ * session runs"), so an entity restarted after its node died forwards to it instead of serving a
+ * second copy.
  */
 public record SessionRecord(
         int protocolLevel,
@@ -28,7 +34,15 @@ public record SessionRecord(
         List<Integer> inboundQos2,
         long expiresAtMillis,
         long expirySeconds,
-        Map<Integer, SharedOrigin> inflightShared) implements CborSerializable {
+        Map<Integer, SharedOrigin> inflightShared,
+        ActorRef<SessionProtocol.Command> liveAt) implements CborSerializable {
+    public SessionRecord(int protocolLevel, Map<String, TopicProtocol.Options> subscriptions, List<Publish> inflight,
+                         List<Integer> releasing, List<Outbox.Queued> queued, List<Integer> inboundQos2,
+                         long expiresAtMillis, long expirySeconds, Map<Integer, SharedOrigin> inflightShared) {
+        this(protocolLevel, subscriptions, inflight, releasing, queued, inboundQos2, expiresAtMillis, expirySeconds,
+                inflightShared, null);
+    }
+
     public SessionRecord(int protocolLevel, Map<String, TopicProtocol.Options> subscriptions, List<Publish> inflight,
                          List<Integer> releasing, List<Outbox.Queued> queued, List<Integer> inboundQos2,
                          long expiresAtMillis) {

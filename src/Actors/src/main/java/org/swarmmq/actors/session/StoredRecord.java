@@ -36,6 +36,20 @@ final class StoredRecord {
         revision = result.revision();
     }
 
+    long revision() {
+        return revision;
+    }
+
+    /** Goes on from {@code revision}, where the instance that held the session before left the record. */
+    void continueAt(long revision) {
+        this.revision = revision;
+    }
+
+    /** Completes once every write and delete asked for so far has ended. */
+    CompletionStage<?> settled() {
+        return last.handle((r, e) -> null);
+    }
+
     boolean writing() {
         return writing;
     }

@@ -111,6 +111,10 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                     c.replyTo().tell(new NodeRoutes.WildcardActive(s.hasSubscriptions(), null));
                     return Effect().none();
                 })
+                .onCommand(SessionAt.class, (s, c) -> {
+                    learnSession(c.clientId(), c.session());
+                    return Effect().none();
+                })
                 .onCommand(SessionStopped.class, (s, c) -> {
                     if (c.ref().equals(sessions.get(c.clientId()))) sessions.remove(c.clientId());
                     return Effect().none();
@@ -127,11 +131,23 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
         state.match(c.message(), deliveries);
         if (wildcard) {
             // Forward with our matches; the root merges and delivers, and answers the publisher.
+            Map<String, ActorRef<SessionProtocol.Command>> known = null;
+            for (String clientId : deliveries.keySet()) {
+                if (sessions.get(clientId) instanceof ActorRef<SessionProtocol.Command> ref) {
+                    if (known == null) known = new HashMap<>();
+                    known.put(clientId, ref);
+                }
+            }
             sharding.entityRefFor(TYPE_KEY, TopicRoots.entityIdOf(c.message().topic()))
-                    .tell(new Route(c.message(), deliveries, c.replyTo(), c.correlationId()));
+                    .tell(new Route(c.message(), deliveries, c.replyTo(), c.correlationId(), known));
             return Effect().none();
         }
-        int confirmations = fanout.deliver(c.message(), deliveries, this::session, c.replyTo(), c.correlationId());
+        Map<String, ActorRef<SessionProtocol.Command>> known = c.priorSessions();
+        int confirmations = fanout.deliver(c.message(), deliveries,
+                known.isEmpty() ? this::session : clientId -> {
+                    ActorRef<SessionProtocol.Command> ref = known.get(clientId);
+                    return ref != null ? ref : session(clientId);
+                }, c.replyTo(), c.correlationId());
         Routed routed = new Routed(c.correlationId(), confirmations, deliveries.size()); // with the wildcard entity's
         Message m = c.message();
         if (!m.retain() || (m.payload().isEmpty() && !state.hasRetained(m.topic()))) {
@@ -185,7 +201,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
         boolean shared = SharedGroups.isShared(c.filter());
         return effect.thenRun(st -> {
             if (!c.durable()) st.subscribe(c.clientId(), c.filter(), c.options(), false);
-            if (!wildcard) learnSession(c.clientId(), c.session());
+            learnSession(c.clientId(), c.session());
             if (!wildcard) {
                 c.replyTo().tell(new Subscribed(c.filter(), shared ? List.of() : st.retainedMatching(c.filter())));
             } else {

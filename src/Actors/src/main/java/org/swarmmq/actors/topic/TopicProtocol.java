@@ -49,10 +49,20 @@ public final class TopicProtocol {
      * entity, keyed by client id, so the root entity gives each client one copy at the highest
      * QoS [MQTT-3.3.5-1]. {@code replyTo} (null for QoS 0) hears {@link Routed} once the message
      * is handed on and, if retained, stored; then one {@link Confirmed} from each persistent
-     * session that stored it.
+     * session that stored it. {@code priorSessions}: where the wildcard entity knows those
+     * clients' sessions run, so the root reaches them directly (it may know only their entities).
      */
     public record Route(Message message, Map<String, Delivery> prior, ActorRef<RouteReply> replyTo,
-                        long correlationId) implements Command {
+                        long correlationId,
+                        Map<String, ActorRef<org.swarmmq.actors.session.SessionProtocol.Command>> priorSessions)
+            implements Command {
+        public Route {
+            if (priorSessions == null) priorSessions = Map.of();
+        }
+
+        public Route(Message message, Map<String, Delivery> prior, ActorRef<RouteReply> replyTo, long correlationId) {
+            this(message, prior, replyTo, correlationId, Map.of());
+        }
     }
 
     /** What a publisher's connection hears about one routed message. */
@@ -148,6 +158,14 @@ public final class TopicProtocol {
     }
 
     /** Asked of the wildcard entity by a node that starts: are there wildcard-first filters? */
+    /**
+     * A subscriber's session now runs at {@code session} (its client connected on that node, or
+     * left it): deliver there, not through the entity that handed it over.
+     */
+    public record SessionAt(String clientId, ActorRef<org.swarmmq.actors.session.SessionProtocol.Command> session)
+            implements Command {
+    }
+
     public record GetWildcardActive(ActorRef<NodeRoutes.Command> replyTo) implements Command {
     }
 

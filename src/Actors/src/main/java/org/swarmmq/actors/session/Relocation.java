@@ -1,0 +1,132 @@
+package org.swarmmq.actors.session;
+
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.swarmmq.actors.connection.ConnectionProtocol;
+import org.swarmmq.actors.session.SessionProtocol.*;
+
+/**
+ * Where a session runs: on its client's node. A session's sharded entity ({@link SessionEntity},
+ * one per client id in the cluster, placed by the hash of the id) serves a client connected to
+ * its own node itself. For a client connected to another node it hands the session over: once
+ * nothing it stored is in flight, it sends everything it holds ({@link SessionImage}) to that
+ * node's {@link SessionHost}, which starts a live session there (the same behaviour, serving the
+ * connection); the entity then passes on whatever still reaches it, and the live session tells the
+ * topic entities of its subscriptions to deliver to it ({@code SessionAt}). So a publish crosses
+ * to a node once, and fans out there to that node's subscribers.
+ *
+ * <p>A live session lives only while its client is connected to its node: when the connection
+ * goes, or the client connects on another node, it returns the session to the entity (again once
+ * nothing it stored is in flight), passes on what comes after, and stops. If it stops without
+ * returning (its node died), the entity restores the session from its stored record, as a
+ * restarted entity does. A record a live session wrote names it ({@code liveAt}), so an entity
+ * restarted after its own node died passes on to the live session instead of serving a second
+ * copy.
+ */
+final class Relocation {
+    /** How long the entity waits for the live session to say it started before serving the session itself. */
+    private static final Duration HOST_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a live session that returned waits for its connection's Detach, passing messages on. */
+    private static final Duration LINGER = Duration.ofSeconds(5);
+
+    private Relocation() {
+    }
+
+    private record HostTimedOut() implements Command {
+    }
+
+    private record LiveStopped(ActorRef<Command> live) implements Command {
+    }
+
+    private record LingerEnded() implements Command {
+    }
+
+    /** The entity: hand the session to a live session on the node of {@code attach}'s connection. */
+    static Behavior<Command> handOver(SessionEntity e, Attach attach) {
+        return e.settleThen(() -> {
+            SessionImage image = e.image();
+            if (e.connection() != null) e.context().unwatch(e.connection()); // the live session closes it
+            SessionHost.on(e.context().getSystem(), attach.connection().path().address())
+                    .tell(new SessionHost.Host(e.clientId(), image, attach, e.context().getSelf()));
+            e.timers().startSingleTimer(new HostTimedOut(), HOST_TIMEOUT);
+            return awaitingHost(e);
+        });
+    }
+
+    private static Behavior<Command> awaitingHost(SessionEntity e) {
+        return Behaviors.receive(Command.class)
+                .onMessage(Hosted.class, h -> {
+                    e.timers().cancel(new HostTimedOut());
+                    return e.stash().unstashAll(away(e, h.live()));
+                })
+                .onMessage(HostTimedOut.class, t -> {
+                    // The connection's node did not answer: serve the session here; the connection
+                    // attaches again (it retries) and the hand-over is tried again.
+                    e.context().getLog().warn("Session {}: no live session started within {}; serving it here",
+                            e.clientId(), HOST_TIMEOUT);
+                    e.resumeHome();
+                    return e.stash().unstashAll(e);
+                })
+                .onAnyMessage(m -> {
+                    e.stash().stash(m);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    /** The entity while {@code live} holds the session: passes messages on until it is returned. */
+    static Behavior<Command> away(SessionEntity e, ActorRef<Command> live) {
+        e.clearForAway();
+        e.context().watchWith(live, new LiveStopped(live));
+        return Behaviors.receive(Command.class)
+                .onMessage(Returned.class, r -> {
+                    e.context().unwatch(live);
+                    e.restoreImage(r.image());
+                    e.announce();
+                    return e;
+                })
+                .onMessage(LiveStopped.class, l -> l.live().equals(live) ? e.reloadAfter(live) : Behaviors.same())
+                .onMessage(SessionEntity.Stop.class, s -> Behaviors.stopped()) // it holds nothing to write
+                .onMessage(Hosted.class, h -> {
+                    if (!h.live().equals(live)) h.live().tell(new Superseded());
+                    return Behaviors.same();
+                })
+                .onAnyMessage(m -> {
+                    if (SessionEntity.passedOn(m)) live.tell(m);
+                    return Behaviors.same();
+                })
+                .build();
+    }
+
+    /**
+     * A live session: give the session back to the entity, then {@code trigger} (the Detach of its
+     * connection, or an Attach from another node), and pass on what comes until its connection's
+     * Detach (at most {@link #LINGER}).
+     */
+    static Behavior<Command> returnHome(SessionEntity e, Command trigger) {
+        return e.settleThen(() -> {
+            ActorRef<ConnectionProtocol.Command> mine = e.connection();
+            e.owner().tell(new Returned(e.image()));
+            e.owner().tell(trigger);
+            e.timers().cancelAll();
+            if (mine != null) e.context().unwatch(mine);
+            boolean detached = mine == null || (trigger instanceof Detach d && d.connection().equals(mine));
+            Behavior<Command> next = e.stash().unstashAll(passingOn(e, detached ? null : mine));
+            if (detached) return Behaviors.stopped();
+            e.timers().startSingleTimer(new LingerEnded(), LINGER);
+            return next;
+        });
+    }
+
+    private static Behavior<Command> passingOn(SessionEntity e, ActorRef<ConnectionProtocol.Command> until) {
+        return Behaviors.receive(Command.class)
+                .onMessage(LingerEnded.class, t -> Behaviors.stopped())
+                .onAnyMessage(m -> {
+                    if (SessionEntity.passedOn(m)) e.owner().tell(m);
+                    return m instanceof Detach d && d.connection().equals(until) ? Behaviors.stopped() : Behaviors.same();
+                })
+                .build();
+    }
+}
