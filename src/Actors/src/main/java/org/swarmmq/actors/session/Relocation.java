@@ -93,6 +93,10 @@ final class Relocation {
                     if (!h.live().equals(live)) h.live().tell(new Superseded());
                     return Behaviors.same();
                 })
+                .onMessage(Adopt.class, m -> {
+                    m.live().tell(m.live().equals(live) ? new Adopted(e.context().getSelf()) : new Superseded());
+                    return Behaviors.same();
+                })
                 .onAnyMessage(m -> {
                     if (SessionEntity.passedOn(m)) live.tell(m);
                     return Behaviors.same();

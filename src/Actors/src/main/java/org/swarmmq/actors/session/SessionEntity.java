@@ -119,6 +119,10 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     private record Expired() implements Command {
     }
 
+    /** A live session's entity stopped: the one sharding starts next must hear of the live session. */
+    private record OwnerStopped(ActorRef<Command> owner) implements Command {
+    }
+
     /** A delayed will's time came. */
     private record WillDelayEnded() implements Command {
     }
@@ -175,6 +179,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
             entity.stash = stash;
             entity.restoreImage(image);
             owner.tell(new Hosted(ctx.getSelf()));
+            ctx.watchWith(owner, new OwnerStopped(owner));
             entity.announce();
             return entity.onAttach(attach);
         })));
@@ -359,6 +364,28 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
             restoreImage(r.image());
             announce();
             return this;
+        }
+        if (msg instanceof OwnerStopped o) { // live session: tell the entity started in its place
+            // Not while this node shuts down: its connections are closed first, and a region
+            // that is handing its shards off would only buffer the Adopt until it times out.
+            boolean leaving = org.apache.pekko.actor.CoordinatedShutdown.get(getContext().getSystem())
+                    .getShutdownReason().isPresent();
+            if (owner != null && !leaving) owner.tell(new Adopt(getContext().getSelf()));
+            return this;
+        }
+        if (msg instanceof Adopted o) {
+            getContext().watchWith(o.owner(), new OwnerStopped(o.owner()));
+            return this;
+        }
+        if (msg instanceof Adopt o) { // entity: a live session it did not hand the session to
+            // A client attached here since (the other was taken over), or a session of its own
+            // from a record that does not name the live session: keep this one.
+            if (connection != null || (exists && persistent)) {
+                o.live().tell(new Superseded());
+                return this;
+            }
+            o.live().tell(new Adopted(getContext().getSelf()));
+            return Relocation.away(this, o.live());
         }
         if (msg instanceof Superseded) {
             if (connection != null) connection.tell(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER));

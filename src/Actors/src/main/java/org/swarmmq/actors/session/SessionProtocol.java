@@ -108,4 +108,16 @@ public final class SessionProtocol {
     /** To a live session the entity no longer counts on (it answered too late): close and stop. */
     public record Superseded() implements Command {
     }
+
+    /**
+     * From a live session whose entity stopped (its node died, or sharding moved it): to the
+     * entity started in its place, which did not hand the session over and may not know of it (a
+     * clean session leaves no record naming it).
+     */
+    public record Adopt(ActorRef<Command> live) implements Command {
+    }
+
+    /** The entity's answer to {@link Adopt}: it passes on to the live session; watch it instead. */
+    public record Adopted(ActorRef<Command> owner) implements Command {
+    }
 }

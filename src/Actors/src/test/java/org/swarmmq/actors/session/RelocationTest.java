@@ -287,8 +287,29 @@ class RelocationTest {
             }
         }
         subscribe(b, id, conn, "or/t");
+        // And a clean session the other way round: its entity on node b, its client on node a.
+        String adoptee = null;
+        TestProbe<ConnectionProtocol.Command> adopteeConn = connection(a);
+        for (int i = 0; adoptee == null; i++) {
+            String candidate = "adoptee-" + i;
+            Attached attached = attach(a, candidate, adopteeConn, false);
+            if (entitiesOn(b).contains(candidate)) {
+                adoptee = candidate;
+            } else {
+                attached.session().tell(new SessionProtocol.Detach(adopteeConn.getRef(), List.of(), 0));
+                adopteeConn.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT);
+            }
+        }
         b.close();
         b = null;
+
+        // [MQTT-3.1.4-2] The entity sharding starts on node a in place of the one that stopped
+        // hears of the live session (Adopt): a second connection takes the session over, and the
+        // first is closed.
+        TestProbe<ConnectionProtocol.Command> second = connection(a);
+        attach(a, adoptee, second, false);
+        assertEquals(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER),
+                adopteeConn.expectMessageClass(ConnectionProtocol.Close.class, TestNode.TIMEOUT));
 
         publishRetrying(a, "or/t", "kept for it");
         TestProbe<ConnectionProtocol.Command> back = connection(a);
