@@ -246,7 +246,15 @@ public final class ConnectionStage extends GraphStage<FlowShape<ByteString, Byte
                 else for (Packet p : s.packets()) enqueue(p);
                 flush();
             } else if (m instanceof Attached a) {
-                if (channel.connected()) return;
+                if (channel.connected()) { // the session moved (its entity was stopped by a rebalance)
+                    if (!a.session().equals(session)) {
+                        stageActor.unwatch(watchedSession);
+                        session = a.session();
+                        watchedSession = Adapter.toClassic(a.session());
+                        stageActor.watch(watchedSession);
+                    }
+                    return;
+                }
                 timers.cancel(ATTACH_RETRY);
                 attach = null;
                 session = a.session();

@@ -78,6 +78,14 @@ public final class Outbox {
         this.clockMillis = clockMillis;
     }
 
+    public int maxInflight() {
+        return maxInflight;
+    }
+
+    public int maxPacketSize() {
+        return maxPacketSize;
+    }
+
     public void setMaxInflight(int maxInflight) {
         this.maxInflight = maxInflight;
     }

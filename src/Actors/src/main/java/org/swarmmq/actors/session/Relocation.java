@@ -55,6 +55,40 @@ final class Relocation {
         });
     }
 
+    /**
+     * The entity, attached to a client on its own node, is stopped by sharding (a rebalance): it
+     * hands the session to a live session on that node, which goes on serving the same connection
+     * (and tells the entity sharding starts elsewhere, {@code Adopt}), then stops. The client
+     * notices nothing.
+     */
+    static Behavior<Command> handOverThenStop(SessionEntity e) {
+        return e.settleThen(() -> {
+            ActorRef<ConnectionProtocol.Command> connection = e.connection();
+            SessionImage image = e.image();
+            e.context().unwatch(connection);
+            SessionHost.on(e.context().getSystem(), connection.path().address())
+                    .tell(new SessionHost.Host(e.clientId(), image, null, e.context().getSelf()));
+            e.timers().startSingleTimer(new HostTimedOut(), HOST_TIMEOUT);
+            return Behaviors.receive(Command.class)
+                    .onMessage(Hosted.class, h -> {
+                        e.timers().cancel(new HostTimedOut());
+                        int roots = e.announce(h.live(), e.context().getSelf());
+                        ActorRef<Command> live = h.live();
+                        e.timers().startSingleTimer(new LingerEnded(), LINGER);
+                        return e.stash().unstashAll(passingOn(live::tell, roots, null)); // what came meanwhile too
+                    })
+                    .onMessage(HostTimedOut.class, t -> {
+                        e.resumeHome();
+                        return e.stash().unstashAll(e.stopNow());
+                    })
+                    .onAnyMessage(m -> {
+                        e.stash().stash(m);
+                        return Behaviors.same();
+                    })
+                    .build();
+        });
+    }
+
     private static Behavior<Command> awaitingHost(SessionEntity e) {
         return Behaviors.receive(Command.class)
                 .onMessage(Hosted.class, h -> {
@@ -84,7 +118,7 @@ final class Relocation {
                 .onMessage(Returned.class, r -> {
                     e.context().unwatch(live);
                     e.restoreImage(r.image());
-                    e.announce();
+                    e.announce(e.context().getSelf(), live); // the live session stops once all have noted
                     return e;
                 })
                 .onMessage(LiveStopped.class, l -> l.live().equals(live) ? e.reloadAfter(live) : Behaviors.same())
@@ -117,19 +151,27 @@ final class Relocation {
             e.timers().cancelAll();
             if (mine != null) e.context().unwatch(mine);
             boolean detached = mine == null || (trigger instanceof Detach d && d.connection().equals(mine));
-            Behavior<Command> next = e.stash().unstashAll(passingOn(e, detached ? null : mine));
-            if (detached) return Behaviors.stopped();
             e.timers().startSingleTimer(new LingerEnded(), LINGER);
-            return next;
+            return e.stash().unstashAll(passingOn(m -> e.owner().tell(m), e.roots(), detached ? null : mine));
         });
     }
 
-    private static Behavior<Command> passingOn(SessionEntity e, ActorRef<ConnectionProtocol.Command> until) {
+    /**
+     * A holder that gave the session away: passes messages on to the new holder ({@code next})
+     * until each of the {@code roots} topic entities has noted where the session is now (what
+     * they sent before reached us first) and {@code until} (if not null), its connection, has
+     * sent its Detach; at most {@link #LINGER}. Then it stops: nothing routed to it is lost.
+     */
+    private static Behavior<Command> passingOn(java.util.function.Consumer<Command> next, int roots,
+                                               ActorRef<ConnectionProtocol.Command> until) {
+        if (roots == 0 && until == null) return Behaviors.stopped();
         return Behaviors.receive(Command.class)
                 .onMessage(LingerEnded.class, t -> Behaviors.stopped())
+                .onMessage(SessionNoted.class, n -> passingOn(next, roots - 1, until))
                 .onAnyMessage(m -> {
-                    if (SessionEntity.passedOn(m)) e.owner().tell(m);
-                    return m instanceof Detach d && d.connection().equals(until) ? Behaviors.stopped() : Behaviors.same();
+                    if (SessionEntity.passedOn(m)) next.accept(m);
+                    boolean detached = m instanceof Detach d && d.connection().equals(until);
+                    return detached ? passingOn(next, roots, null) : Behaviors.same();
                 })
                 .build();
     }

@@ -178,10 +178,13 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
             SessionEntity entity = new SessionEntity(ctx, timers, clientId, null, true, limits, store, router);
             entity.stash = stash;
             entity.restoreImage(image);
+            if (attach == null) { // moved off its stopping entity, still serving the same connection
+                entity.connection.tell(new ConnectionProtocol.Attached(true, entity.inboundQos2, ctx.getSelf()));
+            }
             owner.tell(new Hosted(ctx.getSelf()));
             ctx.watchWith(owner, new OwnerStopped(owner));
             entity.announce();
-            return entity.onAttach(attach);
+            return attach == null ? entity : entity.onAttach(attach);
         })));
     }
 
@@ -295,6 +298,13 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     }
 
     private Behavior<Command> onStop(Stop s) {
+        // Sharding moves the entity (a rebalance): its client stays connected to a live session here.
+        if (owner == null && connection != null && !leaving()) return Relocation.handOverThenStop(this);
+        return stopNow();
+    }
+
+    /** Stops as sharding asks: a persistent session writes its record first. */
+    Behavior<Command> stopNow() {
         if (!persistent) return Behaviors.stopped();
         stopping = true;
         if (!stored.writing()) persist();
@@ -368,9 +378,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         if (msg instanceof OwnerStopped o) { // live session: tell the entity started in its place
             // Not while this node shuts down: its connections are closed first, and a region
             // that is handing its shards off would only buffer the Adopt until it times out.
-            boolean leaving = org.apache.pekko.actor.CoordinatedShutdown.get(getContext().getSystem())
-                    .getShutdownReason().isPresent();
-            if (owner != null && !leaving) owner.tell(new Adopt(getContext().getSelf()));
+            if (owner != null && !leaving()) owner.tell(new Adopt(getContext().getSelf()));
             return this;
         }
         if (msg instanceof Adopted o) {
@@ -652,6 +660,11 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
 
     // Where a session runs (Relocation): what the hand-over between the entity and a live session uses.
 
+    /** This node is shutting down (its connections are closed first, then sharding hands shards off). */
+    private boolean leaving() {
+        return org.apache.pekko.actor.CoordinatedShutdown.get(context.getSystem()).getShutdownReason().isPresent();
+    }
+
     boolean isRemote(ActorRef<?> ref) {
         return ref.path().address().hasGlobalScope();
     }
@@ -689,7 +702,8 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     }
 
     SessionImage image() {
-        return new SessionImage(record(), stored.revision(), exists, persistent, connection, pendingWill, willAtMillis);
+        return new SessionImage(record(), stored.revision(), exists, persistent, connection, outbox.maxInflight(),
+                outbox.maxPacketSize(), pendingWill, willAtMillis);
     }
 
     /** Takes the session as {@code image} holds it, in place of whatever this instance held. */
@@ -702,6 +716,8 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
         version = ProtocolVersion.ofLevel(r.protocolLevel());
         subscriptions = r.subscriptions().isEmpty() ? Map.of() : new HashMap<>(r.subscriptions());
         outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
+        outbox.setMaxInflight(image.maxInflight());
+        outbox.setMaxPacketSize(image.maxPacketSize());
         inboundQos2 = r.inboundQos2();
         expiresAtMillis = r.expiresAtMillis();
         expirySeconds = r.expirySeconds();
@@ -740,11 +756,27 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
 
     /** Tells the topic entities of this session's subscriptions to deliver here. */
     void announce() {
+        announce(context.getSelf(), null);
+    }
+
+    /**
+     * Tells the topic entities of this session's subscriptions to deliver to {@code at}; each
+     * tells {@code noted} (or no one) when it has. Returns how many were told.
+     */
+    int announce(ActorRef<Command> at, ActorRef<Command> noted) {
         Set<String> roots = new HashSet<>();
         for (String filter : subscriptions.keySet()) roots.add(TopicRoots.entityIdOfFilter(filter));
         for (String root : roots) {
-            sharding.entityRefFor(TopicEntity.TYPE_KEY, root).tell(new TopicProtocol.SessionAt(clientId, context.getSelf()));
+            sharding.entityRefFor(TopicEntity.TYPE_KEY, root).tell(new TopicProtocol.SessionAt(clientId, at, noted));
         }
+        return roots.size();
+    }
+
+    /** How many topic entities hold this session's subscriptions. */
+    int roots() {
+        Set<String> roots = new HashSet<>();
+        for (String filter : subscriptions.keySet()) roots.add(TopicRoots.entityIdOfFilter(filter));
+        return roots.size();
     }
 
     /** The live session named in {@code result}'s record, unless it is one known stopped (entity only). */

@@ -27,7 +27,10 @@ public final class SessionHost {
     private SessionHost() {
     }
 
-    /** Start a live session for {@code clientId} from {@code image}, serving {@code attach}; {@code owner} hears Hosted. */
+    /**
+     * Start a live session for {@code clientId} from {@code image}, serving {@code attach} (null:
+     * the image's connection, attached already); {@code owner} hears Hosted.
+     */
     public record Host(String clientId, SessionImage image, Attach attach, ActorRef<SessionProtocol.Command> owner)
             implements CborSerializable {
     }

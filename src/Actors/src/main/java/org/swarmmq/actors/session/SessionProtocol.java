@@ -89,12 +89,13 @@ public final class SessionProtocol {
     /**
      * All a session holds, handed between the sharded entity and a live session: the record as it
      * would be stored (and the store's revision it is at), whether the session exists and is
-     * persistent, its connection (or null), and a will waiting for its delay (or null) with when
-     * its delay ends (epoch ms).
+     * persistent, its connection (or null) and what that client allows (in-flight window,
+     * Maximum Packet Size), and a will waiting for its delay (or null) with when its delay ends
+     * (epoch ms).
      */
     public record SessionImage(SessionRecord record, long revision, boolean exists, boolean persistent,
-                               ActorRef<ConnectionProtocol.Command> connection, Message pendingWill,
-                               long willAtMillis) implements CborSerializable {
+                               ActorRef<ConnectionProtocol.Command> connection, int maxInflight, int maxPacketSize,
+                               Message pendingWill, long willAtMillis) implements CborSerializable {
     }
 
     /** A live session started on its client's node with the image it was sent; it serves the client now. */
@@ -103,6 +104,10 @@ public final class SessionProtocol {
 
     /** The live session's client went (or connected on another node): the session is the entity's again. */
     public record Returned(SessionImage image) implements Command {
+    }
+
+    /** A topic entity delivers to the session's new holder from now on (TopicProtocol.SessionAt). */
+    public record SessionNoted() implements Command {
     }
 
     /** To a live session the entity no longer counts on (it answered too late): close and stop. */

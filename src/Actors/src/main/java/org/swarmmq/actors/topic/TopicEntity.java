@@ -113,6 +113,7 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                 })
                 .onCommand(SessionAt.class, (s, c) -> {
                     learnSession(c.clientId(), c.session());
+                    if (c.noted() != null) c.noted().tell(new SessionProtocol.SessionNoted());
                     return Effect().none();
                 })
                 .onCommand(SessionStopped.class, (s, c) -> {

@@ -160,9 +160,12 @@ public final class TopicProtocol {
     /** Asked of the wildcard entity by a node that starts: are there wildcard-first filters? */
     /**
      * A subscriber's session now runs at {@code session} (its client connected on that node, or
-     * left it): deliver there, not through the entity that handed it over.
+     * left it): deliver there, not through the entity that handed it over. {@code noted} (or
+     * null), the session's previous holder, hears {@code SessionNoted} after everything this
+     * entity sent it before: it may stop then without losing a delivery.
      */
-    public record SessionAt(String clientId, ActorRef<org.swarmmq.actors.session.SessionProtocol.Command> session)
+    public record SessionAt(String clientId, ActorRef<org.swarmmq.actors.session.SessionProtocol.Command> session,
+                            ActorRef<org.swarmmq.actors.session.SessionProtocol.Command> noted)
             implements Command {
     }
 

@@ -166,57 +166,59 @@ class RelocationTest {
         assertFalse(handedOver.isEmpty(), "some entities are on the other node, so some sessions were handed over");
     }
 
-    @Test
-    @Order(2)
-    @DisplayName("a publish crosses to the subscribers' node once, not once per subscriber")
-    void publishCrossesOncePerNode() throws Exception {
+    /**
+     * {@code count} subscribers to {@code filter}, the first half connected to node a, the rest to
+     * node b; sharding spreads their entities, so some are on the other node than their client.
+     */
+    private static List<TestProbe<ConnectionProtocol.Command>> subscribersOnBoth(String prefix, int count,
+                                                                                 String filter) {
         List<TestProbe<ConnectionProtocol.Command>> subscribers = new ArrayList<>();
         int handedOver = 0;
-        for (int i = 0; i < 12; i++) {
-            TestNode n = i < 6 ? a : b; // sharding spreads the entities: some are on the other node
+        for (int i = 0; i < count; i++) {
+            TestNode n = i < count / 2 ? a : b;
             TestProbe<ConnectionProtocol.Command> conn = connection(n);
-            String id = "fan-" + i;
+            String id = prefix + i;
             attach(n, id, conn, i % 3 == 0);
-            subscribe(n, id, conn, "fan/t");
+            subscribe(n, id, conn, filter);
             subscribers.add(conn);
             if (!entitiesOn(n).contains(id)) handedOver++;
         }
         assertTrue(handedOver > 0, "some subscribers' entities are on the other node than their connection");
+        return subscribers;
+    }
+
+    /**
+     * Publishes {@code topic} from each node through topic entity {@code entityId}: every
+     * subscriber gets it, and it crosses between the nodes once (the entity is on one node, the
+     * other node's subscribers cost one crossing together).
+     */
+    private static void assertCrossesOnce(List<TestProbe<ConnectionProtocol.Command>> subscribers, String entityId,
+                                          String topic) throws Exception {
         for (TestNode publisherNode : List.of(a, b)) {
             long before = crossings();
-            publish(publisherNode, "fan/t", "once");
+            TestProbe<TopicProtocol.RouteReply> replies = publisherNode.kit.createTestProbe(TopicProtocol.RouteReply.class);
+            Message m = new Message(topic, Bytes.utf8("once"), 1, false, Properties.EMPTY, "publisher", 1L);
+            publisherNode.topic(entityId).tell(new TopicProtocol.Route(m, Map.of(), replies.getRef(), 8));
+            TestNode.awaitRouted(replies, 8);
             for (TestProbe<ConnectionProtocol.Command> conn : subscribers) {
-                assertEquals("fan/t", expectPublish(conn).topic());
+                assertEquals(topic, expectPublish(conn).topic());
             }
-            // The topic entity is on one node; the other node's six subscribers cost one crossing.
             assertEquals(1, crossings() - before, "messages carrying the publish from one node to the other");
         }
     }
 
     @Test
     @Order(2)
+    @DisplayName("a publish crosses to the subscribers' node once, not once per subscriber")
+    void publishCrossesOncePerNode() throws Exception {
+        assertCrossesOnce(subscribersOnBoth("fan-", 12, "fan/t"), TopicRoots.entityIdOf("fan/t"), "fan/t");
+    }
+
+    @Test
+    @Order(2)
     @DisplayName("so does a publish to wildcard-first subscribers, routed through the wildcard entity to the root")
     void wildcardPublishCrossesOncePerNode() throws Exception {
-        List<TestProbe<ConnectionProtocol.Command>> subscribers = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            TestNode n = i < 4 ? a : b;
-            TestProbe<ConnectionProtocol.Command> conn = connection(n);
-            String id = "wild-" + i;
-            attach(n, id, conn, i % 2 == 0);
-            subscribe(n, id, conn, "+/wild");
-            subscribers.add(conn);
-        }
-        for (TestNode publisherNode : List.of(a, b)) {
-            long before = crossings();
-            TestProbe<TopicProtocol.RouteReply> replies = publisherNode.kit.createTestProbe(TopicProtocol.RouteReply.class);
-            Message m = new Message("x/wild", Bytes.utf8("w"), 1, false, Properties.EMPTY, "publisher", 1L);
-            publisherNode.topic(TopicRoots.WILDCARD).tell(new TopicProtocol.Route(m, Map.of(), replies.getRef(), 8));
-            TestNode.awaitRouted(replies, 8);
-            for (TestProbe<ConnectionProtocol.Command> conn : subscribers) {
-                assertEquals("x/wild", expectPublish(conn).topic());
-            }
-            assertEquals(1, crossings() - before, "messages carrying the publish from one node to the other");
-        }
+        assertCrossesOnce(subscribersOnBoth("wild-", 8, "+/wild"), TopicRoots.WILDCARD, "x/wild");
     }
 
     @Test
@@ -271,6 +273,38 @@ class RelocationTest {
 
     @Test
     @Order(5)
+    @DisplayName("sharding stops an entity whose client is connected to its node (a rebalance): the client stays"
+            + " connected to a live session there, and the entity started next knows of it")
+    void rebalanceKeepsTheClient() {
+        String id = null;
+        Attached attached = null;
+        TestProbe<ConnectionProtocol.Command> conn = connection(a);
+        for (int i = 0; id == null; i++) { // a clean session whose entity is on its client's node
+            String candidate = "rebalanced-" + i;
+            attached = attach(a, candidate, conn, false);
+            if (entitiesOn(a).contains(candidate)) {
+                id = candidate;
+            } else {
+                attached.session().tell(new SessionProtocol.Detach(conn.getRef(), List.of(), 0));
+                conn.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT);
+            }
+        }
+        subscribe(a, id, conn, "rb/t");
+        attached.session().tell(new SessionEntity.Stop()); // what sharding sends to move the entity
+
+        Attached moved = conn.expectMessageClass(Attached.class, TestNode.TIMEOUT);
+        assertTrue(onItsNode(moved));
+        assertFalse(moved.session().equals(attached.session()), "a live session, not the stopped entity");
+        publish(b, "rb/t", "still here");
+        assertEquals("still here", expectPublish(conn).payload().utf8String());
+        TestProbe<ConnectionProtocol.Command> second = connection(b);
+        attach(b, id, second, false);
+        assertEquals(new ConnectionProtocol.Close(ReasonCode.SESSION_TAKEN_OVER),
+                conn.expectMessageClass(ConnectionProtocol.Close.class, TestNode.TIMEOUT)); // [MQTT-3.1.4-2]
+    }
+
+    @Test
+    @Order(6)
     @DisplayName("the node of a live session stops: its entity restores the session from the stored record")
     void liveSessionsNodeStops() throws Exception {
         String id = null;
