@@ -98,7 +98,8 @@ public final class TestNode implements AutoCloseable {
     }
 
     public TestNode withTopics() {
-        sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
+        sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId()))
+                .withStopMessage(new TopicProtocol.HandOff()));
         kit.system().systemActorOf(org.swarmmq.actors.topic.NodeRoutes.create(new org.swarmmq.actors.topic.NodeRoutes.Flags(),
                 sharding), org.swarmmq.actors.topic.NodeRoutes.NAME, org.apache.pekko.actor.typed.Props.empty());
         return this;

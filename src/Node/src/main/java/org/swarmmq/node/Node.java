@@ -35,6 +35,7 @@ import org.swarmmq.actors.session.SessionRecord;
 import org.swarmmq.actors.topic.NodeRoutes;
 import org.swarmmq.actors.topic.Router;
 import org.swarmmq.actors.topic.TopicEntity;
+import org.swarmmq.actors.topic.TopicProtocol;
 
 /**
  * Wires one node: the actor system (always a cluster; alone, it joins itself), the database
@@ -77,7 +78,8 @@ public final class Node {
                             ctx -> SessionEntity.create(ctx.getEntityId(), ctx.getShard(), limits, sessionStore, router))
                     .withStopMessage(new SessionEntity.Stop()));
             SessionHost.start(system, limits, sessionStore, router);
-            sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId())));
+            sharding.init(Entity.of(TopicEntity.TYPE_KEY, ctx -> TopicEntity.create(ctx.getEntityId()))
+                .withStopMessage(new TopicProtocol.HandOff()));
             system.systemActorOf(NodeRoutes.create(flags, sharding), NodeRoutes.NAME,
                     org.apache.pekko.actor.typed.Props.empty());
 

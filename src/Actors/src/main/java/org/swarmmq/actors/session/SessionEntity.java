@@ -375,6 +375,17 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
             announce();
             return this;
         }
+        if (msg instanceof Resubscribe r) {
+            if (leaving()) return this; // this node's clients are being closed: nothing to keep
+            for (String filter : r.filters()) {
+                TopicProtocol.Options o = subscriptions.get(filter);
+                if (o != null) {
+                    topicOf(filter).tell(new TopicProtocol.Subscribe(clientId, filter, o, persistent,
+                            getContext().getSelf(), getContext().getSystem().ignoreRef()));
+                }
+            }
+            return this;
+        }
         if (msg instanceof OwnerStopped o) { // live session: tell the entity started in its place
             // Not while this node shuts down: its connections are closed first, and a region
             // that is handing its shards off would only buffer the Adopt until it times out.
@@ -698,7 +709,7 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     static boolean passedOn(Command m) {
         return m instanceof Deliver || m instanceof Acknowledge || m instanceof Attach || m instanceof Detach
                 || m instanceof SubscribeRequest || m instanceof UnsubscribeRequest || m instanceof PublishWillLater
-                || m instanceof Returned;
+                || m instanceof Returned || m instanceof Resubscribe;
     }
 
     SessionImage image() {

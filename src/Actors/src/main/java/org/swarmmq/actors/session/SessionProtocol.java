@@ -106,6 +106,13 @@ public final class SessionProtocol {
     public record Returned(SessionImage image) implements Command {
     }
 
+    /**
+     * A topic entity that moves lost these of our subscriptions (clean sessions' are not
+     * journaled): subscribe to them again where it goes (TopicProtocol.HandOff).
+     */
+    public record Resubscribe(java.util.List<String> filters) implements Command {
+    }
+
     /** A topic entity delivers to the session's new holder from now on (TopicProtocol.SessionAt). */
     public record SessionNoted() implements Command {
     }

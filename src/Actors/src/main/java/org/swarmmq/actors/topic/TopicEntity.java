@@ -111,6 +111,14 @@ public final class TopicEntity extends EventSourcedBehavior<Command, Event, Topi
                     c.replyTo().tell(new NodeRoutes.WildcardActive(s.hasSubscriptions(), null));
                     return Effect().none();
                 })
+                .onCommand(HandOff.class, (s, c) -> {
+                    s.notDurable().forEach((clientId, filters) -> {
+                        if (sessions.get(clientId) instanceof ActorRef<SessionProtocol.Command> session) {
+                            session.tell(new SessionProtocol.Resubscribe(filters));
+                        }
+                    });
+                    return Effect().stop();
+                })
                 .onCommand(SessionAt.class, (s, c) -> {
                     learnSession(c.clientId(), c.session());
                     if (c.noted() != null) c.noted().tell(new SessionProtocol.SessionNoted());

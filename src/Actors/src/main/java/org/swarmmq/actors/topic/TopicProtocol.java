@@ -41,6 +41,14 @@ public final class TopicProtocol {
     public record Subscribed(String filter, List<Message> retained) implements CborSerializable {
     }
 
+    /**
+     * Sent by sharding to stop a topic entity that moves (a rebalance, its node leaving). The
+     * subscriptions of clean sessions are not journaled, so before it stops the entity asks each
+     * such subscriber's session to subscribe again: the entity's next home has them too.
+     */
+    public record HandOff() implements Command {
+    }
+
     public record Unsubscribe(String clientId, String filter) implements Command {
     }
 

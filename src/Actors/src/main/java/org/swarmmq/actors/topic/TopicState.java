@@ -81,6 +81,18 @@ public final class TopicState implements CborSerializable {
         return out;
     }
 
+    /** The subscriptions that are not journaled (clean sessions'): by client id, their filters. */
+    public Map<String, List<String>> notDurable() {
+        Map<String, List<String>> out = new HashMap<>();
+        options.forEach((filter, byClient) -> byClient.keySet().forEach(clientId -> {
+            if (!durableKeys.containsKey(key(clientId, filter))) out.computeIfAbsent(clientId, c -> new ArrayList<>()).add(filter);
+        }));
+        shared.forEach((filter, clientId, o) -> {
+            if (!durableKeys.containsKey(key(clientId, filter))) out.computeIfAbsent(clientId, c -> new ArrayList<>()).add(filter);
+        });
+        return out;
+    }
+
     @JsonProperty("retained")
     public List<Message> retainedMessages() {
         return new ArrayList<>(retained.values());

@@ -142,6 +142,17 @@ class RelocationTest {
         return ids;
     }
 
+    /** The topic entities running on {@code n}. */
+    private static Set<String> topicsOn(TestNode n) {
+        TestProbe<ShardRegion.CurrentShardRegionState> probe =
+                n.kit.createTestProbe(ShardRegion.CurrentShardRegionState.class);
+        n.sharding.shardState().tell(new GetShardRegionState(org.swarmmq.actors.topic.TopicEntity.TYPE_KEY,
+                probe.getRef()));
+        Set<String> ids = new HashSet<>();
+        for (ShardRegion.ShardState s : probe.receiveMessage(TestNode.TIMEOUT).getShards()) ids.addAll(s.getEntityIds());
+        return ids;
+    }
+
     private static long crossings() throws Exception {
         long n = 0;
         for (TestNode node : List.of(a, b)) {
@@ -334,8 +345,20 @@ class RelocationTest {
                 adopteeConn.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT);
             }
         }
+        // A clean subscriber on node a to a topic whose entity is on node b: its subscription is
+        // not journaled, and must follow the entity when b leaves (TopicProtocol.HandOff).
+        TestProbe<ConnectionProtocol.Command> cleanConn = connection(a);
+        String movedTopic = null;
+        for (int i = 0; movedTopic == null; i++) {
+            String candidate = "handoff" + i + "/t";
+            attach(a, "handoff-" + i, cleanConn, false);
+            subscribe(a, "handoff-" + i, cleanConn, candidate);
+            if (topicsOn(b).contains(TopicRoots.entityIdOf(candidate))) movedTopic = candidate;
+        }
         b.close();
         b = null;
+        publishRetrying(a, movedTopic, "after the hand-off");
+        assertEquals("after the hand-off", expectPublish(cleanConn).payload().utf8String());
 
         // [MQTT-3.1.4-2] The entity sharding starts on node a in place of the one that stopped
         // hears of the live session (Adopt): a second connection takes the session over, and the
