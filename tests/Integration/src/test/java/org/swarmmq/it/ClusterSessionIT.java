@@ -85,13 +85,16 @@ class ClusterSessionIT {
 
     @Test
     @Order(3)
-    @DisplayName("SIGTERM a node hosting clients: it leaves and exits cleanly; its clients reconnect elsewhere and find their sessions, with the messages queued meanwhile; the node rejoins")
+    @DisplayName("SIGTERM a node hosting clients: it leaves and exits cleanly; its clients reconnect elsewhere and find their sessions, with the messages queued meanwhile; clients of the other nodes stay connected and subscribed; the node rejoins")
     void gracefulLeave() {
         int leaving = 2;
         int clients = 10;
         List<String> ids = new ArrayList<>();
         List<String> topics = new ArrayList<>();
         List<RawClient> connected = new ArrayList<>();
+        int stayers = 12;
+        List<String> stayerTopics = new ArrayList<>();
+        List<RawClient> staying = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
                 ids.add(Ids.unique("leave"));
@@ -106,9 +109,33 @@ class ClusterSessionIT {
             for (int i = 0; i < clients / 2; i++) connected.get(i).disconnect();
             for (int i = 0; i < clients / 2; i++) publish(cluster.node(0), topics.get(i), "queued before the leave");
 
+            // Clients on a node that stays, clean and persistent, each on a topic of its own: some
+            // of their session entities and topic entities are on the leaving node.
+            for (int i = 0; i < stayers; i++) {
+                stayerTopics.add(Ids.unique("stay") + "/t");
+                RawClient c = RawClient.connect(cluster.node(1), V3_1_1, Ids.unique("stay"), i % 2 == 0);
+                c.subscribe(stayerTopics.get(i), 1);
+                staying.add(c);
+            }
+
             int status = cluster.stop(leaving);
             assertTrue(Set.of(0, 143).contains(status), "exit status after SIGTERM: " + status
                     + cluster.node(leaving).tail());
+            // They notice nothing: still connected, still subscribed (a clean session's
+            // subscriptions are not journaled: they follow their topic entity to its next node).
+            // A subscription moving with its topic entity may land just after a publish to the
+            // entity's new home: published again each second, within 10 s.
+            for (int i = 0; i < stayers; i++) {
+                assertFalse(staying.get(i).closedWithin(Duration.ZERO), "client " + i + " on a node that stays");
+                Publish got = null;
+                for (int attempt = 0; attempt < 10 && got == null; attempt++) {
+                    publish(cluster.node(0), stayerTopics.get(i), "to a stayer");
+                    got = (Publish) staying.get(i).poll(Duration.ofSeconds(1));
+                }
+                assertTrue(got != null, "client " + i + " on a node that stays is still subscribed");
+                assertEquals("to a stayer", got.payload().utf8String());
+                staying.get(i).send(new PubAck(got.packetId()));
+            }
             for (int i = clients / 2; i < clients; i++) {
                 assertTrue(connected.get(i).closedWithin(CLOSE_TIMEOUT), "the leaving node closed client " + i);
             }
@@ -131,6 +158,7 @@ class ClusterSessionIT {
             }
         } finally {
             connected.forEach(RawClient::close);
+            staying.forEach(RawClient::close);
         }
 
         cluster.restart(leaving);
