@@ -87,16 +87,14 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
         String manifest = manifest(o);
         boolean shared = manifest.equals("d") || manifest.equals("f") || manifest.equals("q");
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            if (o instanceof SessionProtocol.Deliver || o instanceof NodeRoutes.Fanout
-                    || o instanceof ConnectionProtocol.Send) {
-                payloadsOut.increment();
-            }
             if (o instanceof SessionProtocol.Deliver d) {
+                payloadsOut.increment();
                 writeMessage(out, d.message());
                 writeDelivery(out, d.delivery(), shared);
                 writeRef(out, d.confirmTo());
                 out.writeLong(d.correlationId());
             } else if (o instanceof NodeRoutes.Fanout f) {
+                payloadsOut.increment();
                 writeMessage(out, f.message());
                 out.writeInt(f.targets().size());
                 for (NodeRoutes.Target t : f.targets()) {
@@ -106,6 +104,7 @@ public final class HotPathSerializer extends SerializerWithStringManifest {
                 writeRef(out, f.replyTo());
                 out.writeLong(f.correlationId());
             } else if (o instanceof ConnectionProtocol.Send s) {
+                payloadsOut.increment();
                 out.write(PacketEncoder.encode(s.packets(), WIRE));
             } else if (o instanceof SessionProtocol.Acknowledge a) {
                 writeRef(out, a.connection());

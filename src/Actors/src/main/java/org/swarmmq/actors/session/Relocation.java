@@ -46,13 +46,21 @@ final class Relocation {
     /** The entity: hand the session to a live session on the node of {@code attach}'s connection. */
     static Behavior<Command> handOver(SessionEntity e, Attach attach) {
         return e.settleThen(() -> {
-            SessionImage image = e.image();
-            if (e.connection() != null) e.context().unwatch(e.connection()); // the live session closes it
-            SessionHost.on(e.context().getSystem(), attach.connection().path().address())
-                    .tell(new SessionHost.Host(e.clientId(), image, attach, e.context().getSelf()));
-            e.timers().startSingleTimer(new HostTimedOut(), HOST_TIMEOUT);
+            sendToHost(e, attach.connection(), attach); // the live session closes the old connection, if any
             return awaitingHost(e);
         });
+    }
+
+    /**
+     * Sends all the entity holds to the host of {@code at}'s node, to serve {@code attach} (null:
+     * the image's own connection), and waits at most {@link #HOST_TIMEOUT} for it to start.
+     */
+    private static void sendToHost(SessionEntity e, ActorRef<ConnectionProtocol.Command> at, Attach attach) {
+        SessionImage image = e.image();
+        if (e.connection() != null) e.context().unwatch(e.connection());
+        SessionHost.on(e.context().getSystem(), at.path().address())
+                .tell(new SessionHost.Host(e.clientId(), image, attach, e.context().getSelf()));
+        e.timers().startSingleTimer(new HostTimedOut(), HOST_TIMEOUT);
     }
 
     /**
@@ -63,12 +71,7 @@ final class Relocation {
      */
     static Behavior<Command> handOverThenStop(SessionEntity e) {
         return e.settleThen(() -> {
-            ActorRef<ConnectionProtocol.Command> connection = e.connection();
-            SessionImage image = e.image();
-            e.context().unwatch(connection);
-            SessionHost.on(e.context().getSystem(), connection.path().address())
-                    .tell(new SessionHost.Host(e.clientId(), image, null, e.context().getSelf()));
-            e.timers().startSingleTimer(new HostTimedOut(), HOST_TIMEOUT);
+            sendToHost(e, e.connection(), null);
             return Behaviors.receive(Command.class)
                     .onMessage(Hosted.class, h -> {
                         e.timers().cancel(new HostTimedOut());
@@ -152,7 +155,7 @@ final class Relocation {
             if (mine != null) e.context().unwatch(mine);
             boolean detached = mine == null || (trigger instanceof Detach d && d.connection().equals(mine));
             e.timers().startSingleTimer(new LingerEnded(), LINGER);
-            return e.stash().unstashAll(passingOn(m -> e.owner().tell(m), e.roots(), detached ? null : mine));
+            return e.stash().unstashAll(passingOn(m -> e.owner().tell(m), e.roots().size(), detached ? null : mine));
         });
     }
 

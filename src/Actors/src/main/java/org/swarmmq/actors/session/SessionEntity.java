@@ -218,18 +218,23 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
                 .build();
     }
 
+    /** The session state {@code r} holds: protocol level, subscriptions, outbox, inbound QoS 2 ids, expiry. */
+    private void takeRecord(SessionRecord r) {
+        version = ProtocolVersion.ofLevel(r.protocolLevel());
+        subscriptions = r.subscriptions().isEmpty() ? Map.of() : new HashMap<>(r.subscriptions());
+        outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
+        inboundQos2 = r.inboundQos2();
+        expiresAtMillis = r.expiresAtMillis();
+        expirySeconds = r.expirySeconds();
+    }
+
     private void restore(GetObjectResult<SessionRecord> result) {
         stored.loaded(result);
         SessionRecord r = result.value().orElse(null);
         if (r == null) return;
         exists = true;
         persistent = true;
-        version = ProtocolVersion.ofLevel(r.protocolLevel());
-        if (!r.subscriptions().isEmpty()) subscriptions = new HashMap<>(r.subscriptions());
-        outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
-        inboundQos2 = r.inboundQos2();
-        expiresAtMillis = r.expiresAtMillis();
-        expirySeconds = r.expirySeconds();
+        takeRecord(r);
         if (expiresAtMillis == SessionRecord.NO_EXPIRY && expirySeconds > 0 && expirySeconds != Channel.NEVER_EXPIRES) {
             // Written while its client was connected: that connection died with the session's
             // node, and the session is away from now on.
@@ -720,18 +725,12 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
     /** Takes the session as {@code image} holds it, in place of whatever this instance held. */
     void restoreImage(SessionImage image) {
         timers.cancelAll();
-        SessionRecord r = image.record();
         stored.continueAt(image.revision());
         exists = image.exists();
         persistent = image.persistent();
-        version = ProtocolVersion.ofLevel(r.protocolLevel());
-        subscriptions = r.subscriptions().isEmpty() ? Map.of() : new HashMap<>(r.subscriptions());
-        outbox.restore(r.inflight(), r.releasing(), r.queued(), r.inflightShared());
+        takeRecord(image.record());
         outbox.setMaxInflight(image.maxInflight());
         outbox.setMaxPacketSize(image.maxPacketSize());
-        inboundQos2 = r.inboundQos2();
-        expiresAtMillis = r.expiresAtMillis();
-        expirySeconds = r.expirySeconds();
         if (connection != null) context.unwatch(connection);
         connection = image.connection();
         if (connection != null) context.watchWith(connection, new ConnectionLost(connection));
@@ -775,19 +774,18 @@ public final class SessionEntity extends ExtensibleBehavior<Command> {
      * tells {@code noted} (or no one) when it has. Returns how many were told.
      */
     int announce(ActorRef<Command> at, ActorRef<Command> noted) {
-        Set<String> roots = new HashSet<>();
-        for (String filter : subscriptions.keySet()) roots.add(TopicRoots.entityIdOfFilter(filter));
+        Set<String> roots = roots();
         for (String root : roots) {
             sharding.entityRefFor(TopicEntity.TYPE_KEY, root).tell(new TopicProtocol.SessionAt(clientId, at, noted));
         }
         return roots.size();
     }
 
-    /** How many topic entities hold this session's subscriptions. */
-    int roots() {
+    /** The topic entities that hold this session's subscriptions. */
+    Set<String> roots() {
         Set<String> roots = new HashSet<>();
         for (String filter : subscriptions.keySet()) roots.add(TopicRoots.entityIdOfFilter(filter));
-        return roots.size();
+        return roots;
     }
 
     /** The live session named in {@code result}'s record, unless it is one known stopped (entity only). */

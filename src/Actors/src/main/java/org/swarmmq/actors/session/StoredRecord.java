@@ -85,7 +85,7 @@ final class StoredRecord {
     }
 
     private <T> CompletionStage<T> after(Supplier<CompletionStage<T>> op) {
-        CompletionStage<T> next = last.handle((r, e) -> null).thenCompose(x -> op.get());
+        CompletionStage<T> next = settled().thenCompose(x -> op.get());
         last = next;
         return next;
     }

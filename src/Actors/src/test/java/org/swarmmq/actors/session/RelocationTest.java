@@ -15,6 +15,7 @@ import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,6 +30,7 @@ import org.swarmmq.actors.Message;
 import org.swarmmq.actors.TestNode;
 import org.swarmmq.actors.connection.ConnectionProtocol;
 import org.swarmmq.actors.connection.ConnectionProtocol.Attached;
+import org.swarmmq.actors.topic.TopicEntity;
 import org.swarmmq.actors.topic.TopicProtocol;
 import org.swarmmq.actors.topic.TopicRoots;
 import org.swarmmq.protocol.Bytes;
@@ -134,23 +136,36 @@ class RelocationTest {
 
     /** The client ids whose sharded session entities run on {@code n}. */
     private static Set<String> entitiesOn(TestNode n) {
+        return entitiesOn(n, SessionEntity.TYPE_KEY);
+    }
+
+    /** The ids of the entities of {@code type} running on {@code n}. */
+    private static Set<String> entitiesOn(TestNode n, EntityTypeKey<?> type) {
         TestProbe<ShardRegion.CurrentShardRegionState> probe =
                 n.kit.createTestProbe(ShardRegion.CurrentShardRegionState.class);
-        n.sharding.shardState().tell(new GetShardRegionState(SessionEntity.TYPE_KEY, probe.getRef()));
+        n.sharding.shardState().tell(new GetShardRegionState(type, probe.getRef()));
         Set<String> ids = new HashSet<>();
         for (ShardRegion.ShardState s : probe.receiveMessage(TestNode.TIMEOUT).getShards()) ids.addAll(s.getEntityIds());
         return ids;
     }
 
-    /** The topic entities running on {@code n}. */
-    private static Set<String> topicsOn(TestNode n) {
-        TestProbe<ShardRegion.CurrentShardRegionState> probe =
-                n.kit.createTestProbe(ShardRegion.CurrentShardRegionState.class);
-        n.sharding.shardState().tell(new GetShardRegionState(org.swarmmq.actors.topic.TopicEntity.TYPE_KEY,
-                probe.getRef()));
-        Set<String> ids = new HashSet<>();
-        for (ShardRegion.ShardState s : probe.receiveMessage(TestNode.TIMEOUT).getShards()) ids.addAll(s.getEntityIds());
-        return ids;
+    /** A client attached from {@code connectedTo} whose entity sharding put on {@code entityOn}. */
+    private record Placed(String id, Attached attached) {
+    }
+
+    /**
+     * Attaches {@code prefix}0, {@code prefix}1, ... on {@code conn} (of node {@code connectedTo})
+     * until one's session entity runs on {@code entityOn}; the others are detached again.
+     */
+    private static Placed placed(String prefix, TestNode connectedTo, TestProbe<ConnectionProtocol.Command> conn,
+                                 boolean persistent, TestNode entityOn) {
+        for (int i = 0; ; i++) {
+            String id = prefix + i;
+            Attached attached = attach(connectedTo, id, conn, persistent);
+            if (entitiesOn(entityOn).contains(id)) return new Placed(id, attached);
+            attached.session().tell(new SessionProtocol.Detach(conn.getRef(), List.of(), 0));
+            conn.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT);
+        }
     }
 
     private static long crossings() throws Exception {
@@ -287,19 +302,10 @@ class RelocationTest {
     @DisplayName("sharding stops an entity whose client is connected to its node (a rebalance): the client stays"
             + " connected to a live session there, and the entity started next knows of it")
     void rebalanceKeepsTheClient() {
-        String id = null;
-        Attached attached = null;
         TestProbe<ConnectionProtocol.Command> conn = connection(a);
-        for (int i = 0; id == null; i++) { // a clean session whose entity is on its client's node
-            String candidate = "rebalanced-" + i;
-            attached = attach(a, candidate, conn, false);
-            if (entitiesOn(a).contains(candidate)) {
-                id = candidate;
-            } else {
-                attached.session().tell(new SessionProtocol.Detach(conn.getRef(), List.of(), 0));
-                conn.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT);
-            }
-        }
+        Placed placed = placed("rebalanced-", a, conn, false, a); // a clean session, its entity on its client's node
+        String id = placed.id();
+        Attached attached = placed.attached();
         subscribe(a, id, conn, "rb/t");
         attached.session().tell(new SessionEntity.Stop()); // what sharding sends to move the entity
 
@@ -323,33 +329,14 @@ class RelocationTest {
     @Order(6)
     @DisplayName("the node of a live session stops: its entity restores the session from the stored record")
     void liveSessionsNodeStops() throws Exception {
-        String id = null;
         TestProbe<ConnectionProtocol.Command> conn = connection(b);
-        for (int i = 0; id == null; i++) { // a client whose entity is on node a, connected to node b
-            String candidate = "orphan-" + i;
-            Attached attached = attach(b, candidate, conn, true);
-            if (entitiesOn(a).contains(candidate)) {
-                id = candidate;
-                assertTrue(onItsNode(attached));
-            } else {
-                attached.session().tell(new SessionProtocol.Detach(conn.getRef(), List.of(), 0));
-                conn.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT);
-            }
-        }
+        Placed orphan = placed("orphan-", b, conn, true, a); // its entity on node a, connected to node b
+        String id = orphan.id();
+        assertTrue(onItsNode(orphan.attached()));
         subscribe(b, id, conn, "or/t");
         // And a clean session the other way round: its entity on node b, its client on node a.
-        String adoptee = null;
         TestProbe<ConnectionProtocol.Command> adopteeConn = connection(a);
-        for (int i = 0; adoptee == null; i++) {
-            String candidate = "adoptee-" + i;
-            Attached attached = attach(a, candidate, adopteeConn, false);
-            if (entitiesOn(b).contains(candidate)) {
-                adoptee = candidate;
-            } else {
-                attached.session().tell(new SessionProtocol.Detach(adopteeConn.getRef(), List.of(), 0));
-                adopteeConn.expectMessageClass(ConnectionProtocol.Detached.class, TestNode.TIMEOUT);
-            }
-        }
+        String adoptee = placed("adoptee-", a, adopteeConn, false, b).id();
         // A clean subscriber on node a to a topic whose entity is on node b: its subscription is
         // not journaled, and must follow the entity when b leaves (TopicProtocol.HandOff).
         TestProbe<ConnectionProtocol.Command> cleanConn = connection(a);
@@ -358,7 +345,7 @@ class RelocationTest {
             String candidate = "handoff" + i + "/t";
             attach(a, "handoff-" + i, cleanConn, false);
             subscribe(a, "handoff-" + i, cleanConn, candidate);
-            if (topicsOn(b).contains(TopicRoots.entityIdOf(candidate))) movedTopic = candidate;
+            if (entitiesOn(b, TopicEntity.TYPE_KEY).contains(TopicRoots.entityIdOf(candidate))) movedTopic = candidate;
         }
         b.close();
         b = null;
